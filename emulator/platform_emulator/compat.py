@@ -59,6 +59,36 @@ def fix_ec2_tag_resource_types() -> None:
     utils.EC2_PREFIX_TO_RESOURCE["nat"] = "natgateway"
 
 
+def _associate_kms_key(self: Any) -> str:
+    group = self._group_for_kms_change()
+    group.kms_key_id = self._get_param("kmsKeyId")
+    return ""
+
+
+def _disassociate_kms_key(self: Any) -> str:
+    group = self._group_for_kms_change()
+    group.kms_key_id = None
+    return ""
+
+
+def _group_for_kms_change(self: Any) -> Any:
+    from moto.logs.exceptions import ResourceNotFoundException
+
+    name = self._get_param("logGroupName")
+    if name not in self.logs_backend.groups:
+        raise ResourceNotFoundException()
+    return self.logs_backend.groups[name]
+
+
+def add_logs_kms_key_association() -> None:
+    """CloudWatch Logs: AssociateKmsKey / DisassociateKmsKey on a log group (moto answers 500)."""
+    from moto.logs.responses import LogsResponse
+
+    LogsResponse._group_for_kms_change = _group_for_kms_change
+    LogsResponse.associate_kms_key = _associate_kms_key
+    LogsResponse.disassociate_kms_key = _disassociate_kms_key
+
+
 def install() -> None:
     """Apply every correction (idempotent)."""
     global _installed  # pylint: disable=global-statement
@@ -66,4 +96,5 @@ def install() -> None:
         return
     fix_kms_key_arns()
     fix_ec2_tag_resource_types()
+    add_logs_kms_key_association()
     _installed = True

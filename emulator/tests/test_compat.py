@@ -54,3 +54,20 @@ def test_nat_gateway_tags_have_aws_resource_type():
     )["NatGateway"]["NatGatewayId"]
     tags = ec2.describe_tags(Filters=[{"Name": "resource-type", "Values": ["natgateway"]}])["Tags"]
     assert [(t["ResourceId"], t["Value"]) for t in tags] == [(nat, "nat-a")]
+
+
+@mock_aws
+def test_log_group_kms_key_association():
+    logs = boto3.client("logs", region_name=REGION)
+    key = "arn:aws:kms:ap-southeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    logs.create_log_group(logGroupName="/a/b")
+    logs.associate_kms_key(logGroupName="/a/b", kmsKeyId=key)
+    assert logs.describe_log_groups(logGroupNamePrefix="/a/b")["logGroups"][0]["kmsKeyId"] == key
+    logs.disassociate_kms_key(logGroupName="/a/b")
+    assert "kmsKeyId" not in logs.describe_log_groups(logGroupNamePrefix="/a/b")["logGroups"][0]
+    try:
+        logs.associate_kms_key(logGroupName="/missing", kmsKeyId=key)
+    except logs.exceptions.ResourceNotFoundException:
+        pass
+    else:
+        raise AssertionError("a missing log group must raise ResourceNotFoundException")

@@ -120,14 +120,21 @@ class PlaybookRun:
 def run_playbook(emulator, tmp_path_factory):
     outputs_dir = str(tmp_path_factory.mktemp("outputs"))
 
-    def run(playbook: str, env_suffix: str, *args: str, check: bool = False, diff: bool = False) -> PlaybookRun:
+    def run(
+        playbook: str,
+        env_suffix: str,
+        *args: str,
+        check: bool = False,
+        diff: bool = False,
+        endpoint: str | None = None,
+    ) -> PlaybookRun:
         cmd = [
             os.path.join(BIN, "ansible-playbook"),
-            os.path.join("playbooks", playbook),
+            playbook if "/" in playbook else os.path.join("playbooks", playbook),
             "-e",
             "env_suffix=%s" % env_suffix,
             "-e",
-            "aws_endpoint_url=%s" % emulator.endpoint,
+            "aws_endpoint_url=%s" % (endpoint or emulator.endpoint),
             "-e",
             "platform_outputs_dir=%s" % outputs_dir,
             *args,
