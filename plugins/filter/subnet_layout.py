@@ -28,6 +28,10 @@ options:
     description: Extra prefix bits of each subnet.
     type: int
     default: 4
+  tags:
+    description: Tags of every subnet; C(Name) and C(SubnetTier) are added per subnet.
+    type: dict
+    default: {}
 """
 
 EXAMPLES = r"""
@@ -38,7 +42,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: One entry per subnet with C(tier), C(az), C(cidr) and C(name).
+  description: One entry per subnet with C(cidr), C(az) and C(tags) (including C(Name) and C(SubnetTier)).
   type: list
   elements: dict
 """
@@ -48,9 +52,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.fintech.payment_platform.plugins.plugin_utils.platform import subnet_layout
 
 
-def _subnet_layout(vpc_cidr, availability_zones, env_suffix, new_bits=4):
+def _subnet_layout(vpc_cidr, availability_zones, env_suffix, new_bits=4, tags=None):
     try:
-        return subnet_layout(vpc_cidr, availability_zones, env_suffix, new_bits)
+        return subnet_layout(vpc_cidr, availability_zones, env_suffix, new_bits, tags)
     except ValueError as e:
         raise AnsibleFilterError("subnet_layout: %s" % e) from e
 

@@ -53,12 +53,13 @@ def env_suffix_problems(value):
     return problems
 
 
-def subnet_layout(vpc_cidr, availability_zones, env_suffix, new_bits=4):
+def subnet_layout(vpc_cidr, availability_zones, env_suffix, new_bits=4, tags=None):
     """Derive one public, private and database subnet per availability zone.
 
     Subnets are carved in order from ``vpc_cidr`` with ``new_bits`` more prefix
     bits: public first, then private, then database, one per zone in the order
-    given.  Returns a list of dicts with tier, az, cidr and name.
+    given.  Returns a list of dicts with cidr, az and tags: ``tags`` plus the
+    subnet's ``Name`` and its ``SubnetTier`` (public, private or database).
     """
     network = ipaddress.ip_network(vpc_cidr, strict=True)
     zones = list(availability_zones)
@@ -71,12 +72,12 @@ def subnet_layout(vpc_cidr, availability_zones, env_suffix, new_bits=4):
     layout = []
     for tier_index, tier in enumerate(SUBNET_TIERS):
         for az_index, zone in enumerate(zones):
+            name = "subnet-%s-%s-%s" % (tier, zone, env_suffix)
             layout.append(
                 dict(
-                    tier=tier,
-                    az=zone,
                     cidr=str(blocks[tier_index * len(zones) + az_index]),
-                    name="subnet-%s-%s-%s" % (tier, zone, env_suffix),
+                    az=zone,
+                    tags=dict(tags or {}, Name=name, SubnetTier=tier),
                 )
             )
     return layout

@@ -203,6 +203,19 @@ def test_network_tier_lifecycle(emulator, run_playbook, env_suffix):
         outputs = json.load(handle)
     assert outputs["vpc_id"].startswith("vpc-") and outputs["env_suffix"] == env_suffix
 
+    # A later tier running alone finds the same network by name and tag.
+    found_path = os.path.join(run_playbook.outputs_dir, env_suffix + "-lookup.json")
+    lookup = run_playbook(
+        "tests/integration/playbooks/common/network_lookup.yml", env_suffix, "-e", "network_lookup_output=" + found_path
+    )
+    assert_converged(lookup)
+    with open(found_path, encoding="utf-8") as handle:
+        found = json.load(handle)
+    assert found["vpc_id"] == outputs["vpc_id"]
+    assert found["subnet_ids"] == outputs["subnet_ids"]
+    assert found["security_group_ids"] == outputs["security_group_ids"]
+    assert len(found["azs"]) == 3 and found["logs_kms_key_arn"].startswith("arn:aws:kms:")
+
     # 3. --check on the converged environment: nothing to change.
     recheck = run_playbook("site.yml", env_suffix, check=True)
     assert_converged(recheck)
@@ -247,3 +260,9 @@ def test_bad_env_suffix_fails_before_any_aws_call(emulator, run_playbook, bad_su
     assert any("Invalid env_suffix" in failure and message in failure for failure in run.failures), run.failures
     assert emulator.calls()["total"] == 0
     assert emulator.client("ec2").describe_vpcs()["Vpcs"] == vpcs_before
+
+
+def test_lookup_names_the_missing_tier(run_playbook, env_suffix):
+    run = run_playbook("tests/integration/playbooks/common/network_lookup.yml", env_suffix)
+    assert run.rc != 0
+    assert any("network tier of env_suffix '%s' was not found" % env_suffix in f for f in run.failures), run.failures

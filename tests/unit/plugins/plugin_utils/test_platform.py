@@ -61,7 +61,7 @@ def test_too_long_message_names_the_binding_name():
 
 def test_subnet_layout_default():
     layout = subnet_layout("10.0.0.0/16", ZONES, "dev")
-    assert [(s["tier"], s["az"], s["cidr"]) for s in layout] == [
+    assert [(s["tags"]["SubnetTier"], s["az"], s["cidr"]) for s in layout] == [
         ("public", "ap-southeast-1a", "10.0.0.0/20"),
         ("public", "ap-southeast-1b", "10.0.16.0/20"),
         ("public", "ap-southeast-1c", "10.0.32.0/20"),
@@ -72,7 +72,12 @@ def test_subnet_layout_default():
         ("database", "ap-southeast-1b", "10.0.112.0/20"),
         ("database", "ap-southeast-1c", "10.0.128.0/20"),
     ]
-    assert layout[0]["name"] == "subnet-public-ap-southeast-1a-dev"
+    assert layout[0]["tags"] == {"Name": "subnet-public-ap-southeast-1a-dev", "SubnetTier": "public"}
+
+
+def test_subnet_layout_tags():
+    layout = subnet_layout("10.0.0.0/16", ZONES, "dev", tags={"Project": "payments", "Name": "overridden"})
+    assert layout[8]["tags"] == {"Project": "payments", "Name": "subnet-database-ap-southeast-1c-dev", "SubnetTier": "database"}
 
 
 def test_subnet_layout_blocks_do_not_overlap_and_stay_inside():
