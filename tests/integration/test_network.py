@@ -133,7 +133,7 @@ def assert_network_state(emulator, env_suffix: str) -> None:
 
     # Security groups reference each other; only web is open to the internet.
     groups = _by_name(ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["SecurityGroups"])
-    sg = {key: groups["sg-%s-%s" % (key, env_suffix)] for key in ("web", "app", "database", "lambda", "endpoints")}
+    sg = {key: groups["secgroup-%s-%s" % (key, env_suffix)] for key in ("web", "app", "database", "lambda", "endpoints")}
     sg_id = {key: group["GroupId"] for key, group in sg.items()}
 
     def ingress(key):
