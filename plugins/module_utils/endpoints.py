@@ -31,6 +31,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_specifications
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import item_label
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import merge_desired_tags
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import merge_tags  # pylint: disable=unused-import
+
 GATEWAY = "Gateway"
 INTERFACE = "Interface"
 ENDPOINT_TYPES = (GATEWAY, INTERFACE)
@@ -151,10 +155,7 @@ def policies_differ(current, wanted):
 
 
 def _entry_label(index, entry):
-    service = entry.get("service") if isinstance(entry, dict) else None
-    if service:
-        return f"endpoints[{index}] ({service})"
-    return f"endpoints[{index}]"
+    return item_label("endpoints", index, entry, "service")
 
 
 def _check_tags(label, tags, problems):
@@ -279,19 +280,6 @@ def _id_list(values):
     return sorted(set(values))
 
 
-def _string_tags(tags):
-    return {str(key): "" if value is None else str(value) for key, value in tags.items()}
-
-
-def merge_desired_tags(common_tags, endpoint_tags):
-    """The tags wanted on one endpoint; None when neither level manages tags."""
-    if common_tags is None and endpoint_tags is None:
-        return None
-    tags = _string_tags(common_tags or {})
-    tags.update(_string_tags(endpoint_tags or {}))
-    return tags
-
-
 def build_desired_endpoints(params, region):
     """Turn (validated) module parameters into a list of *desired* endpoints, in input order."""
     result = []
@@ -383,18 +371,6 @@ def group_endpoints(endpoints):
 
 
 # ---------------------------------------------------------------- comparison
-
-
-def merge_tags(current_tags, tags, purge_tags):
-    """Predict the tags after applying *tags* (None = leave alone) to *current_tags*."""
-    current_tags = dict(current_tags or {})
-    if tags is None:
-        return current_tags
-    tags_to_set, tag_keys_to_unset = compare_aws_tags(current_tags, tags, purge_tags)
-    for key in tag_keys_to_unset:
-        current_tags.pop(key, None)
-    current_tags.update(tags_to_set)
-    return current_tags
 
 
 def tag_changes(current, desired, purge_tags):

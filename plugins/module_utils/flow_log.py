@@ -25,8 +25,9 @@ from copy import deepcopy
 from ansible_collections.amazon.aws.plugins.module_utils.arn import parse_aws_arn
 from ansible_collections.amazon.aws.plugins.module_utils.arn import validate_aws_arn
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_specifications
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import boto3_resource_to_ansible_dict
+
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import merge_tags
 
 FLOW_LOG_TAG_RESOURCE_TYPE = "vpc-flow-log"
 
@@ -283,18 +284,6 @@ def immutable_differences(flow_log, desired):
 def describe_differences(differences):
     """Human readable summary of :func:`immutable_differences`."""
     return ", ".join(f"{key} {current!r} -> {wanted!r}" for key, current, wanted in differences)
-
-
-def merge_tags(current_tags, tags, purge_tags):
-    """Predict the tags after applying *tags* (None = leave alone) to *current_tags*."""
-    current_tags = dict(current_tags or {})
-    if tags is None:
-        return current_tags
-    tags_to_set, tag_keys_to_unset = compare_aws_tags(current_tags, tags, purge_tags)
-    for key in tag_keys_to_unset:
-        current_tags.pop(key, None)
-    current_tags.update(tags_to_set)
-    return current_tags
 
 
 def replacement_desired(flow_log, desired):

@@ -27,8 +27,6 @@ Four shapes of dictionary are used:
 A route table is identified by its VPC and its ``Name`` tag.
 """
 
-import ipaddress
-import re
 from copy import deepcopy
 
 from ansible.module_utils.common.text.converters import to_text
@@ -37,11 +35,18 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_specifications
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import MAX_TAG_VALUE_LENGTH
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import invalid_parameters_message
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import is_placeholder_id
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import item_label
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import merge_desired_tags as _merge_levels
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import merge_tags
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import parse_ipv4_cidr
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import tag_problems
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import vpc_id_problems
+
 ROUTE_TABLE_TAG_RESOURCE_TYPE = "route-table"
 NAME_TAG = "Name"
-
-MAX_TAG_KEY_LENGTH = 128
-MAX_TAG_VALUE_LENGTH = 256
 
 # The targets a route of the module may have: (option, API parameter, accepted ID prefixes).
 ROUTE_TARGETS = (
@@ -86,25 +91,6 @@ ROUTE_TABLE_KEYS = (
 # Keys of every returned association.
 ASSOCIATION_KEYS = ("route_table_association_id", "route_table_id", "subnet_id", "gateway_id", "main", "state")
 
-# The suffix of a real EC2 ID: lowercase hexadecimal.
-_HEX_ID_SUFFIX = re.compile(r"^[0-9a-f]+$")
-
-
-# --------------------------------------------------------------------------
-# IDs
-# --------------------------------------------------------------------------
-
-
-def is_placeholder_id(value):
-    """Whether *value* cannot be a real EC2 ID (used while a resource is only predicted).
-
-    Real IDs are a prefix, a dash and lowercase hexadecimal digits that are not
-    all zeros; ``subnet-0pending0check0mode`` and ``igw-00000000000000000`` are
-    placeholders.
-    """
-    dummy, sep, suffix = to_text(value).partition("-")
-    return not sep or not _HEX_ID_SUFFIX.match(suffix) or not suffix.strip("0")
-
 
 # --------------------------------------------------------------------------
 # Validation
@@ -117,38 +103,15 @@ def parse_destination(value):
     :return: ``(network, problem)``: the :class:`ipaddress.IPv4Network` and
              ``None``, or ``None`` and a description of what is wrong.
     """
-    if value is None or not to_text(value).strip():
-        return None, "dest is required (an IPv4 CIDR block such as 0.0.0.0/0)"
-    text = to_text(value).strip()
-    if "/" not in text:
-        return None, f"dest '{text}' has no prefix length (expected a.b.c.d/n)"
-    try:
-        network = ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        return None, f"dest '{text}' is not a valid IPv4 CIDR block (expected a.b.c.d/n)"
-    if network.version != 4:
-        return None, f"dest '{text}' is an IPv6 block; only IPv4 destinations are supported"
-    if str(network.network_address) != text.split("/", 1)[0]:
-        return None, f"dest '{text}' has host bits set; did you mean {network.with_prefixlen}?"
-    return network, None
+    return parse_ipv4_cidr(
+        value, "dest", " (an IPv4 CIDR block such as 0.0.0.0/0)", "only IPv4 destinations are supported"
+    )
 
 
 def _tag_problems(label, tags, name=None):
-    problems = []
-    if tags is None:
+    problems = tag_problems(label, tags)
+    if tags is None or not isinstance(tags, dict):
         return problems
-    if not isinstance(tags, dict):
-        return [f"{label}: tags must be a dictionary"]
-    for key, value in tags.items():
-        key = to_text(key)
-        if not key:
-            problems.append(f"{label}: tag keys must not be empty")
-        elif key.lower().startswith("aws:"):
-            problems.append(f"{label}: tag key '{key}' uses the prefix 'aws:', which is reserved by AWS")
-        elif len(key) > MAX_TAG_KEY_LENGTH:
-            problems.append(f"{label}: tag key '{key[:20]}...' is longer than {MAX_TAG_KEY_LENGTH} characters")
-        if value is not None and len(to_text(value)) > MAX_TAG_VALUE_LENGTH:
-            problems.append(f"{label}: the value of tag '{key}' is longer than {MAX_TAG_VALUE_LENGTH} characters")
     if NAME_TAG in tags:
         value = tags[NAME_TAG]
         if name is None:
@@ -162,8 +125,7 @@ def _tag_problems(label, tags, name=None):
 
 
 def _label(index, entry):
-    name = entry.get("name") if isinstance(entry, dict) else None
-    return f"route_tables[{index}] ({name})" if name else f"route_tables[{index}]"
+    return item_label("route_tables", index, entry, "name")
 
 
 def _target_hint(option, value):
@@ -236,15 +198,9 @@ def validation_problems(params, check_mode=False):
     :param check_mode: in check mode a placeholder subnet ID (see
                        :func:`is_placeholder_id`) may be listed by several tables
     """
-    problems = []
     state = params.get("state") or "present"
-    vpc_id = to_text(params.get("vpc_id") or "").strip()
     tables = params.get("route_tables")
-
-    if not vpc_id:
-        problems.append("vpc_id must not be empty")
-    elif not vpc_id.startswith("vpc-"):
-        problems.append(f"vpc_id '{vpc_id}' does not look like a VPC ID (expected vpc-...)")
+    problems = vpc_id_problems(params.get("vpc_id"))
 
     if tables is None:
         problems.append(
@@ -328,20 +284,12 @@ def validation_problems(params, check_mode=False):
 
 def validate_route_tables_params(params, check_mode=False):
     """None when the parameters are usable, otherwise one message listing every problem."""
-    problems = validation_problems(params, check_mode=check_mode)
-    if not problems:
-        return None
-    count = len(problems)
-    return f"Invalid parameters ({count} problem{'s' if count > 1 else ''}, nothing was changed): " + "; ".join(problems)
+    return invalid_parameters_message(validation_problems(params, check_mode=check_mode))
 
 
 # --------------------------------------------------------------------------
 # Desired state
 # --------------------------------------------------------------------------
-
-
-def _string_tags(tags):
-    return {to_text(key): "" if value is None else to_text(value) for key, value in (tags or {}).items()}
 
 
 def merge_desired_tags(name, common_tags, own_tags):
@@ -350,10 +298,9 @@ def merge_desired_tags(name, common_tags, own_tags):
     None when neither level manages tags (only the Name tag is then ensured,
     at creation).
     """
-    if common_tags is None and own_tags is None:
+    tags = _merge_levels(common_tags, own_tags)
+    if tags is None:
         return None
-    tags = _string_tags(common_tags)
-    tags.update(_string_tags(own_tags))
     tags[NAME_TAG] = name
     return tags
 
@@ -508,18 +455,6 @@ def route_table_view(route_table):
 # --------------------------------------------------------------------------
 # Planning
 # --------------------------------------------------------------------------
-
-
-def merge_tags(current_tags, tags, purge_tags):
-    """Predict the tags after applying *tags* (None = leave alone) to *current_tags*."""
-    result = dict(current_tags or {})
-    if tags is None:
-        return result
-    to_set, to_unset = compare_aws_tags(result, tags, purge_tags)
-    for key in to_unset:
-        result.pop(key, None)
-    result.update(to_set)
-    return result
 
 
 def _new_association(route_table_id, subnet_id):

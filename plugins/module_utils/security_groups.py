@@ -43,6 +43,13 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_specifications
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import invalid_parameters_message
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import item_label
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import merge_desired_tags
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import merge_tags
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import tag_problems as _tag_problems
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import vpc_id_problems
+
 INGRESS = "ingress"
 EGRESS = "egress"
 # direction -> the option of a listed group that holds its rules
@@ -79,8 +86,6 @@ DEFAULT_EGRESS_RULE = (ALL_PROTOCOLS, None, None, CIDR_IP, "0.0.0.0/0")
 
 MAX_NAME_LENGTH = 255
 MAX_DESCRIPTION_LENGTH = 255
-MAX_TAG_KEY_LENGTH = 128
-MAX_TAG_VALUE_LENGTH = 256
 # Characters AWS accepts in the names and descriptions of VPC security groups and in rule descriptions.
 ALLOWED_TEXT = re.compile(r"^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*$")
 ALLOWED_TEXT_HINT = "a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*"
@@ -232,28 +237,8 @@ def _text_problems(label, what, value, max_length):
     return problems
 
 
-def _tag_problems(label, tags):
-    problems = []
-    if tags is None:
-        return problems
-    if not isinstance(tags, dict):
-        return [f"{label}: tags must be a dictionary"]
-    for key, value in tags.items():
-        key = to_text(key)
-        if not key:
-            problems.append(f"{label}: tag keys must not be empty")
-        elif key.lower().startswith("aws:"):
-            problems.append(f"{label}: tag key '{key}' uses the prefix 'aws:', which is reserved by AWS")
-        elif len(key) > MAX_TAG_KEY_LENGTH:
-            problems.append(f"{label}: tag key '{key[:20]}...' is longer than {MAX_TAG_KEY_LENGTH} characters")
-        if value is not None and len(to_text(value)) > MAX_TAG_VALUE_LENGTH:
-            problems.append(f"{label}: the value of tag '{key}' is longer than {MAX_TAG_VALUE_LENGTH} characters")
-    return problems
-
-
 def group_label(index, entry):
-    name = entry.get("name") if isinstance(entry, dict) else None
-    return f"security_groups[{index}] ({name})" if name else f"security_groups[{index}]"
+    return item_label("security_groups", index, entry, "name")
 
 
 def _source_problems(label, option, value):
@@ -357,15 +342,11 @@ def validation_problems(params):
     external = []
     state = params.get("state") or "present"
     purge_groups = bool(params.get("purge_groups"))
-    vpc_id = to_text(params.get("vpc_id") or "").strip()
     groups = params.get("security_groups")
     if groups is None:
         groups = []
 
-    if not vpc_id:
-        problems.append("vpc_id must not be empty")
-    elif not vpc_id.startswith("vpc-"):
-        problems.append(f"vpc_id '{vpc_id}' does not look like a VPC ID (expected vpc-...)")
+    problems.extend(vpc_id_problems(params.get("vpc_id")))
 
     if not isinstance(groups, list):
         problems.append("security_groups must be a list of dictionaries")
@@ -434,31 +415,19 @@ def validate_security_groups_params(params):
     problems, external = validation_problems(params)
     if not problems:
         return None
-    problems = problems + [
-        f"{label}: group '{name}' is neither in security_groups nor an sg- ID (it is looked up among the"
-        " existing groups of the VPC only when every other parameter is valid)"
-        for label, name in external
-    ]
-    count = len(problems)
-    return f"Invalid parameters ({count} problem{'s' if count > 1 else ''}, nothing was changed): " + "; ".join(problems)
+    return invalid_parameters_message(
+        problems
+        + [
+            f"{label}: group '{name}' is neither in security_groups nor an sg- ID (it is looked up among the"
+            " existing groups of the VPC only when every other parameter is valid)"
+            for label, name in external
+        ]
+    )
 
 
 # --------------------------------------------------------------------------
 # Desired state
 # --------------------------------------------------------------------------
-
-
-def _string_tags(tags):
-    return {to_text(key): "" if value is None else to_text(value) for key, value in tags.items()}
-
-
-def merge_desired_tags(common_tags, group_tags):
-    """The tags wanted on one group (its own over the common ones); None when neither is set."""
-    if common_tags is None and group_tags is None:
-        return None
-    tags = _string_tags(common_tags or {})
-    tags.update(_string_tags(group_tags or {}))
-    return tags
 
 
 def _wanted_rules(label, option, rules):
@@ -764,18 +733,6 @@ def _plan_deletions(plan, groups, to_delete, default_group):
         if changed:
             touched.append(name)
     return touched
-
-
-def merge_tags(current_tags, tags, purge_tags):
-    """Predict the tags after applying *tags* (None = leave alone) to *current_tags*."""
-    result = dict(current_tags or {})
-    if tags is None:
-        return result
-    to_set, to_unset = compare_aws_tags(result, tags, purge_tags)
-    for key in to_unset:
-        result.pop(key, None)
-    result.update(to_set)
-    return result
 
 
 def plan_security_groups(

@@ -32,14 +32,19 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_specifications
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import invalid_parameters_message
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import item_label
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import merge_tags as _merge_tags
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import parse_ipv4_cidr
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import string_tags
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import tag_problems as _tag_problems
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import vpc_id_problems
+
 SUBNET_TAG_RESOURCE_TYPE = "subnet"
 
 # AWS accepts IPv4 subnet blocks between /16 and /28.
 MIN_PREFIX_LENGTH = 16
 MAX_PREFIX_LENGTH = 28
-
-MAX_TAG_KEY_LENGTH = 128
-MAX_TAG_VALUE_LENGTH = 256
 
 # Keys every returned subnet has (None when unknown).
 SUBNET_KEYS = (
@@ -64,47 +69,19 @@ def parse_cidr(value):
     :return: ``(network, problem)``: the :class:`ipaddress.IPv4Network` and
              ``None``, or ``None`` and a description of what is wrong.
     """
-    if value is None or not to_text(value).strip():
-        return None, "cidr is required"
-    text = to_text(value).strip()
-    if "/" not in text:
-        return None, f"cidr '{text}' has no prefix length (expected a.b.c.d/n)"
-    try:
-        network = ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        return None, f"cidr '{text}' is not a valid IPv4 CIDR block (expected a.b.c.d/n)"
-    if network.version != 4:
-        return None, f"cidr '{text}' is an IPv6 block; only IPv4 CIDR blocks identify subnets"
-    if str(network.network_address) != text.split("/", 1)[0]:
-        return None, f"cidr '{text}' has host bits set; did you mean {network.with_prefixlen}?"
+    network, problem = parse_ipv4_cidr(value, "cidr", "", "only IPv4 CIDR blocks identify subnets")
+    if problem:
+        return None, problem
     if not MIN_PREFIX_LENGTH <= network.prefixlen <= MAX_PREFIX_LENGTH:
         return None, (
-            f"cidr '{text}' has prefix length /{network.prefixlen}; AWS subnets must be"
+            f"cidr '{to_text(value).strip()}' has prefix length /{network.prefixlen}; AWS subnets must be"
             f" between /{MIN_PREFIX_LENGTH} and /{MAX_PREFIX_LENGTH}"
         )
     return network, None
 
 
-def _tag_problems(label, tags):
-    problems = []
-    if tags is None:
-        return problems
-    for key, value in tags.items():
-        key = to_text(key)
-        if not key:
-            problems.append(f"{label}: tag keys must not be empty")
-        elif key.lower().startswith("aws:"):
-            problems.append(f"{label}: tag key '{key}' uses the prefix 'aws:', which is reserved by AWS")
-        elif len(key) > MAX_TAG_KEY_LENGTH:
-            problems.append(f"{label}: tag key '{key[:20]}...' is longer than {MAX_TAG_KEY_LENGTH} characters")
-        if value is not None and len(to_text(value)) > MAX_TAG_VALUE_LENGTH:
-            problems.append(f"{label}: the value of tag '{key}' is longer than {MAX_TAG_VALUE_LENGTH} characters")
-    return problems
-
-
 def _label(index, entry):
-    cidr = entry.get("cidr") if isinstance(entry, dict) else None
-    return f"subnets[{index}] ({cidr})" if cidr else f"subnets[{index}]"
+    return item_label("subnets", index, entry, "cidr")
 
 
 def validation_problems(params, region=None):
@@ -118,15 +95,9 @@ def validation_problems(params, region=None):
     :param region: the region the module runs against; when given, every
                    ``az`` must be a zone of that region
     """
-    problems = []
     state = params.get("state") or "present"
-    vpc_id = to_text(params.get("vpc_id") or "").strip()
     subnets = params.get("subnets")
-
-    if not vpc_id:
-        problems.append("vpc_id must not be empty")
-    elif not vpc_id.startswith("vpc-"):
-        problems.append(f"vpc_id '{vpc_id}' does not look like a VPC ID (expected vpc-...)")
+    problems = vpc_id_problems(params.get("vpc_id"))
 
     if subnets is None:
         problems.append("subnets is required (use an empty list with state=absent and purge_subnets=true to remove every subnet)")
@@ -184,11 +155,7 @@ def validation_problems(params, region=None):
 
 def validate_subnets_params(params, region=None):
     """None when the parameters are usable, otherwise one message listing every problem."""
-    problems = validation_problems(params, region=region)
-    if not problems:
-        return None
-    count = len(problems)
-    return f"Invalid parameters ({count} problem{'s' if count > 1 else ''}, nothing was changed): " + "; ".join(problems)
+    return invalid_parameters_message(validation_problems(params, region=region))
 
 
 # --------------------------------------------------------------------------
@@ -200,7 +167,7 @@ def normalize_tags(tags):
     """Tag values as AWS stores them (strings); None stays None (tags not managed)."""
     if tags is None:
         return None
-    return {to_text(key): "" if value is None else to_text(value) for key, value in tags.items()}
+    return string_tags(tags)
 
 
 def build_desired_subnets(params):
@@ -251,16 +218,8 @@ def predict_new_subnet(vpc_id, wanted):
 
 
 def merge_tags(current_tags, tags, purge_tags):
-    """Predict the tags after applying *tags* (None = leave alone) to *current_tags*."""
-    result = dict(current_tags or {})
-    if tags is None:
-        return result
-    to_set, to_unset = compare_aws_tags(result, tags, purge_tags)
-    for key in to_unset:
-        result.pop(key, None)
-    for key, value in to_set.items():
-        result[key] = to_text(value)
-    return result
+    """Predict the tags after applying *tags* (None = leave alone) to *current_tags* (new values as text)."""
+    return _merge_tags(current_tags, tags, purge_tags, as_text=True)
 
 
 def build_create_params(vpc_id, wanted):

@@ -371,6 +371,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import ansible_dict_to_boto3_filter_list
 
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch_aws import VPC_NOT_FOUND
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch_aws import note_changes_made
 from ansible_collections.fintech.payment_platform.plugins.module_utils.security_groups import EGRESS
 from ansible_collections.fintech.payment_platform.plugins.module_utils.security_groups import INGRESS
 from ansible_collections.fintech.payment_platform.plugins.module_utils.security_groups import build_create_params
@@ -387,7 +389,6 @@ from ansible_collections.fintech.payment_platform.plugins.module_utils.security_
 from ansible_collections.fintech.payment_platform.plugins.module_utils.security_groups import validate_security_groups_params
 
 GROUP_NOT_FOUND = "InvalidGroup.NotFound"
-VPC_NOT_FOUND = ("InvalidVpcID.NotFound", "InvalidVpcID.Malformed")
 
 # Calls on a group created in this run (or referencing one) are retried while
 # AWS does not know the group yet (eventual consistency), instead of sleeping.
@@ -590,8 +591,7 @@ def apply_plan(client, module, vpc_id, desired, plan):
                 raise AnsibleEC2Error(message="; ".join(problems))
         deleted = apply_rules(client, plan, set(created.values()), done)
     except AnsibleAWSError as e:
-        if done:
-            e.message = f"{e.message} (changes already made: {'; '.join(done)})"
+        note_changes_made(e, done)
         raise
     return plan, deleted
 

@@ -321,6 +321,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import ansible_dict_to_boto3_filter_list
 
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch_aws import note_changes_made
 from ansible_collections.fintech.payment_platform.plugins.module_utils.endpoints import ENDPOINT_KEYS
 from ansible_collections.fintech.payment_platform.plugins.module_utils.endpoints import FAILED_STATES
 from ansible_collections.fintech.payment_platform.plugins.module_utils.endpoints import READY_STATES
@@ -484,8 +485,7 @@ def apply_plan(client, module, plan, vpc_id):
                     done.append(f"tagged {endpoint_id}")
             results.append(entry["predicted"])
     except AnsibleAWSError as e:
-        if done:
-            e.message = f"{e.message} (changes already made: {'; '.join(done)})"
+        note_changes_made(e, done)
         raise
     return results, deleted
 

@@ -371,6 +371,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import ansible_dict_to_boto3_filter_list
 
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch_aws import VpcErrorHandler
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch_aws import get_vpc
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch_aws import note_changes_made
 from ansible_collections.fintech.payment_platform.plugins.module_utils.route_tables import build_create_params
 from ansible_collections.fintech.payment_platform.plugins.module_utils.route_tables import build_desired_route_tables
 from ansible_collections.fintech.payment_platform.plugins.module_utils.route_tables import build_diff
@@ -385,7 +388,6 @@ from ansible_collections.fintech.payment_platform.plugins.module_utils.route_tab
 ROUTE_TABLE_NOT_FOUND = "InvalidRouteTableID.NotFound"
 ROUTE_NOT_FOUND = "InvalidRoute.NotFound"
 ASSOCIATION_NOT_FOUND = "InvalidAssociationID.NotFound"
-VPC_NOT_FOUND = ["InvalidVpcID.NotFound", "InvalidVpcID.Malformed"]
 DEPENDENCY_VIOLATION = "DependencyViolation"
 
 
@@ -413,14 +415,6 @@ class AssociationErrorHandler(AWSErrorHandler):
         return is_boto3_error_code(ASSOCIATION_NOT_FOUND)
 
 
-class VpcErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AnsibleEC2Error
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code(VPC_NOT_FOUND)
-
-
 def _retry(*extra_codes):
     """The retry decorator for one call; *extra_codes* are retried on top of throttling."""
     return AWSRetry.jittered_backoff(catch_extra_error_codes=[code for code in extra_codes if code])
@@ -446,14 +440,6 @@ def describe_vpc_route_tables(client, vpc_id):
 def read_route_tables(client, vpc_id):
     """The route tables of the VPC, normalized."""
     return [normalize_route_table(table) for table in describe_vpc_route_tables(client, vpc_id) or []]
-
-
-@VpcErrorHandler.list_error_handler("describe VPC {vpc_id}")
-@AWSRetry.jittered_backoff()
-def get_vpc(client, vpc_id):
-    """The VPC (boto3 dictionary), or None when it does not exist."""
-    vpcs = client.describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
-    return vpcs[0] if vpcs else None
 
 
 # ------------------------------------------------------------------ route tables
@@ -631,8 +617,7 @@ def apply_plan(client, plan, vpc_id):
                 deleted.append(table["route_table_id"])
                 done.append(f"deleted route table {where}")
     except AnsibleAWSError as e:
-        if done:
-            e.message = f"{e.message} (changes already made: {'; '.join(done)})"
+        note_changes_made(e, done)
         raise
     return created, deleted
 

@@ -255,6 +255,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import ansible_dict_to_boto3_filter_list
 from ansible_collections.amazon.aws.plugins.module_utils.waiters import wait_for_resource_state
 
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch_aws import VpcErrorHandler
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch_aws import get_vpc
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch_aws import note_changes_made
 from ansible_collections.fintech.payment_platform.plugins.module_utils.subnets import SUBNET_TAG_RESOURCE_TYPE
 from ansible_collections.fintech.payment_platform.plugins.module_utils.subnets import build_create_params
 from ansible_collections.fintech.payment_platform.plugins.module_utils.subnets import build_desired_subnets
@@ -268,7 +271,6 @@ from ansible_collections.fintech.payment_platform.plugins.module_utils.subnets i
 from ansible_collections.fintech.payment_platform.plugins.module_utils.subnets import vpc_cidr_blocks
 
 SUBNET_NOT_FOUND = "InvalidSubnetID.NotFound"
-VPC_NOT_FOUND = ("InvalidVpcID.NotFound", "InvalidVpcID.Malformed")
 WAIT_DELAY = 5
 
 
@@ -280,14 +282,6 @@ class SubnetErrorHandler(AWSErrorHandler):
         return is_boto3_error_code(SUBNET_NOT_FOUND)
 
 
-class VpcErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AnsibleEC2Error
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code(list(VPC_NOT_FOUND))
-
-
 @VpcErrorHandler.list_error_handler("describe the subnets of {vpc_id}")
 @AWSRetry.jittered_backoff()
 def describe_vpc_subnets(client, vpc_id):
@@ -295,14 +289,6 @@ def describe_vpc_subnets(client, vpc_id):
     paginator = client.get_paginator("describe_subnets")
     filters = ansible_dict_to_boto3_filter_list({"vpc-id": vpc_id})
     return paginator.paginate(Filters=filters).build_full_result()["Subnets"]
-
-
-@VpcErrorHandler.list_error_handler("describe VPC {vpc_id}")
-@AWSRetry.jittered_backoff()
-def get_vpc(client, vpc_id):
-    """The VPC (boto3 dictionary), or None when it does not exist."""
-    vpcs = client.describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
-    return vpcs[0] if vpcs else None
 
 
 @VpcErrorHandler.common_error_handler("create subnet {params[CidrBlock]} in {params[AvailabilityZone]}")
@@ -394,8 +380,7 @@ def apply_plan(client, module, vpc_id, plan):
             )
             done.append(f"updated the tags of {change['id']}")
     except AnsibleAWSError as e:
-        if done:
-            e.message = f"{e.message} (changes already made: {'; '.join(done)})"
+        note_changes_made(e, done)
         raise
     return deleted, created
 

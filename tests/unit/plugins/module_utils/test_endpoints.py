@@ -391,20 +391,6 @@ def test_tag_changes():
     assert ep.tag_changes(current, desired(entry("logs"))[0], True) == ({}, [])
 
 
-@pytest.mark.parametrize(
-    "current, tags, purge, expected",
-    [
-        ({"a": "1"}, None, True, {"a": "1"}),
-        ({"a": "1"}, {}, True, {}),
-        ({"a": "1", "b": "2"}, {"b": "3"}, False, {"a": "1", "b": "3"}),
-        ({"aws:x": "s", "a": "1"}, {}, True, {"aws:x": "s"}),
-        (None, {"a": "1"}, True, {"a": "1"}),
-    ],
-)
-def test_merge_tags(current, tags, purge, expected):
-    assert ep.merge_tags(current, tags, purge) == expected
-
-
 # ---------------------------------------------------------------- plan
 
 

@@ -281,25 +281,6 @@ def test_interval_string_from_api_is_compared_as_int():
     assert fl.immutable_differences(existing(max_aggregation_interval="600"), desired()) == []
 
 
-# ------------------------------------------------------------ tags
-
-
-@pytest.mark.parametrize(
-    "current, tags, purge, expected",
-    [
-        ({"a": "1"}, None, True, {"a": "1"}),
-        ({"a": "1"}, {}, True, {}),
-        ({"a": "1"}, {}, False, {"a": "1"}),
-        ({"a": "1", "b": "2"}, {"b": "3"}, True, {"b": "3"}),
-        ({"a": "1", "b": "2"}, {"b": "3"}, False, {"a": "1", "b": "3"}),
-        ({"aws:cloudformation:stack-name": "s", "a": "1"}, {}, True, {"aws:cloudformation:stack-name": "s"}),
-        (None, {"a": 1}, True, {"a": 1}),
-    ],
-)
-def test_merge_tags(current, tags, purge, expected):
-    assert fl.merge_tags(current, tags, purge) == expected
-
-
 # ------------------------------------------------------------ prediction
 
 

@@ -102,24 +102,7 @@ def plan(current, wanted, **kwargs):
     return rt.plan_route_tables(VPC, current, wanted, **kwargs)
 
 
-# ------------------------------------------------------------------ IDs and destinations
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("subnet-0123456789abcdef0", False),
-        ("nat-0a1b2c3d", False),
-        ("subnet-0pending0check0mode", True),
-        ("nat-0pending0check0mode", True),
-        ("igw-00000000000000000", True),
-        ("vpc-0PENDING", True),
-        ("subnet", True),
-        ("subnet-", True),
-    ],
-)
-def test_is_placeholder_id(value, expected):
-    assert rt.is_placeholder_id(value) is expected
+# ------------------------------------------------------------------ destinations
 
 
 @pytest.mark.parametrize(
