@@ -9,74 +9,22 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import subprocess
-import sys
-import urllib.request
 from dataclasses import dataclass, field
 
-import boto3
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.dirname(sys.executable)
-REGION = "ap-southeast-1"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _emulator_cli(*args: str, state_dir: str) -> None:
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "emulator"))
-    subprocess.run(
-        [sys.executable, "-m", "platform_emulator", *args, "--state-dir", state_dir],
-        check=True,
-        env=env,
-        cwd=ROOT,
-    )
-
-
-@dataclass
-class Emulator:
-    """A running emulator and what it has been asked."""
-
-    endpoint: str
-    region: str = REGION
-
-    def _request(self, path: str, method: str = "GET") -> dict:
-        req = urllib.request.Request(self.endpoint + path, method=method)
-        with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310 - loopback only
-            body = resp.read()
-        return json.loads(body) if body else {}
-
-    def reset_calls(self) -> None:
-        self._request("/_emulator/calls/reset", method="POST")
-
-    def calls(self) -> dict:
-        return self._request("/_emulator/calls")
-
-    def client(self, service: str):
-        return boto3.client(
-            service,
-            region_name=REGION,
-            endpoint_url=self.endpoint,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-
-
-@pytest.fixture(scope="session")
-def emulator(tmp_path_factory) -> Emulator:
-    port = _free_port()
-    state_dir = str(tmp_path_factory.mktemp("emulator"))
-    _emulator_cli("start", "--port", str(port), state_dir=state_dir)
-    try:
-        yield Emulator(endpoint="http://127.0.0.1:%d" % port)
-    finally:
-        _emulator_cli("stop", "--port", str(port), state_dir=state_dir)
+# The emulator helpers and the session ``emulator`` fixture live in
+# tests/conftest.py; re-exported here for the test modules that import them
+# from "conftest" (pytest gives this file that module name).
+from payment_platform_tests_conftest import (  # noqa: F401  pylint: disable=unused-import
+    BIN,
+    REGION,
+    ROOT,
+    Emulator,
+    _emulator_cli,
+    _free_port,
+)
 
 
 @dataclass
@@ -151,8 +99,10 @@ def run_playbook(emulator, tmp_path_factory):
             PATH=BIN + os.pathsep + os.environ.get("PATH", ""),
         )
         proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        # With -v, ansible-playbook prints a line about its config before the JSON document.
+        start = proc.stdout.find("\n{") + 1 if not proc.stdout.startswith("{") else 0
         try:
-            result = json.loads(proc.stdout)
+            result = json.loads(proc.stdout[start:])
         except ValueError:
             result = {}
         return PlaybookRun(rc=proc.returncode, output=proc.stdout + proc.stderr, result=result)

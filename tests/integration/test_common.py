@@ -69,7 +69,10 @@ def test_built_collection_installs_and_runs_its_playbooks(tmp_path, emulator):
         cwd=tmp_path,
     )
     installed = install_dir / "ansible_collections" / "fintech" / "payment_platform"
-    assert (installed / "roles" / "network" / "meta" / "argument_specs.yml").is_file()
+    for role in ("common", "network", "database", "backup_verification"):
+        assert (installed / "roles" / role / "meta" / "argument_specs.yml").is_file(), role
+    # The Lambda source travels with the collection: the role packs it from there.
+    assert (installed / "files" / "lambda" / "backup_verification" / "handler.py").is_file()
     assert not (installed / "collections").exists() and not (installed / ".venv").exists()
     config = tmp_path / "ansible.cfg"
     config.write_text("[defaults]\ncollections_path = %s\n" % install_dir)
@@ -79,7 +82,7 @@ def test_built_collection_installs_and_runs_its_playbooks(tmp_path, emulator):
         PATH=BIN + os.pathsep + os.environ.get("PATH", ""),
     )
     inventory = os.path.join(ROOT, "inventories", "local")
-    for playbook in ("site", "teardown", "network"):
+    for playbook in ("site", "teardown", "network", "database", "backup_verification"):
         proc = subprocess.run(
             [os.path.join(BIN, "ansible-playbook"), "-i", inventory, "fintech.payment_platform.%s" % playbook,
              "--syntax-check"],
