@@ -52,7 +52,7 @@ units: $(STAMP) ## Unit tests (modules, filters, emulator)
 	$(BIN)/pytest -q tests/unit emulator/tests
 
 integration: $(STAMP) ## Integration tests against a fresh emulator
-	$(BIN)/pytest -q tests/integration
+	$(BIN)/pytest -q -n 2 --dist load tests/integration
 
 sanity: $(STAMP) ## ansible-test sanity (offline pip bootstrap, zero ignores)
 	@pip_version=$$(sed -n "s/.*pip='\([0-9.]*\)'.*/\1/p" $(SITE_PACKAGES)/ansible_test/_internal/python_requirements.py | head -n1); \

@@ -7,8 +7,9 @@
 
 The same files give the same archive bytes on every run: the entries are
 sorted by archive name, carry a fixed timestamp (1980-01-01 00:00:00), fixed
-permissions (0644 regular files) and a fixed "made by" system, are compressed
-with ZIP_DEFLATED at a fixed level, and there are no directory entries.  File
+permissions (0644 regular files) and a fixed "made by" system, are stored
+uncompressed (compressed bytes depend on the zlib build of the controller),
+and there are no directory entries.  File
 modification times, the order in which the file system lists files and the
 umask therefore do not change the archive, so AWS Lambda reports the same
 CodeSha256 for it.
@@ -37,7 +38,6 @@ FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 FILE_EXTERNAL_ATTR = (stat.S_IFREG | 0o644) << 16
 # "Made by" Unix, whatever system builds the archive
 CREATE_SYSTEM_UNIX = 3
-COMPRESS_LEVEL = 9
 
 _OCTAL_MODE = re.compile(r"^0?[0-7]{3}$")
 
@@ -145,7 +145,7 @@ def collect_files(src, excludes):
 def zip_entry(name):
     """The ZipInfo of one file: fixed timestamp, permissions, system and compression."""
     info = zipfile.ZipInfo(name, date_time=FIXED_DATE_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_STORED
     info.create_system = CREATE_SYSTEM_UNIX
     info.external_attr = FILE_EXTERNAL_ATTR
     return info
@@ -154,11 +154,11 @@ def zip_entry(name):
 def build_archive(files):
     """The bytes of the zip archive of files ([(archive name, path)], written in the given order)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as archive:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for name, path in files:
             with open(path, "rb") as source:
                 data = source.read()
-            archive.writestr(zip_entry(name), data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL)
+            archive.writestr(zip_entry(name), data, compress_type=zipfile.ZIP_STORED)
     return buffer.getvalue()
 
 

@@ -721,7 +721,7 @@ def modify_instance(client, request):
 
 
 @AuroraErrorHandler.deletion_error_handler("delete DB instance {identifier}")
-@AWSRetry.jittered_backoff()
+@AWSRetry.jittered_backoff(catch_extra_error_codes=INSTANCE_BUSY)
 def delete_instance(client, identifier):
     client.delete_db_instance(DBInstanceIdentifier=identifier, SkipFinalSnapshot=True)
     return True
@@ -922,6 +922,10 @@ def ensure_rotation(clients, cluster, days, check_mode):
     secret_arn = (cluster.get("master_user_secret") or {}).get("secret_arn")
     if days is None or not cluster.get("master_user_secret"):
         return False, cluster
+    # RDS sets up a new managed secret (and its default rotation) after the
+    # cluster starts creating: its schedule is changed once the secret is active.
+    if not check_mode and cluster["master_user_secret"].get("secret_status") not in (None, "active"):
+        return False, cluster
     if not rotation_needed(cluster.get("master_user_secret_rotation"), days):
         return False, cluster
     if not check_mode:
@@ -1019,7 +1023,13 @@ def ensure_present(clients, current, desired, check_mode, deadline):
 
 
 def ensure_absent(clients, current, desired, check_mode, deadline):
-    if current is None or current.get("status") == DELETING:
+    if current is None:
+        return False
+    if current.get("status") == DELETING:
+        # A deletion started by an earlier, interrupted run: wait for it, so
+        # that what depends on the cluster can be removed after this task.
+        if desired["wait"] and not check_mode:
+            wait_cluster_deleted(clients.rds, current["db_cluster_identifier"], deadline.remaining())
         return False
     identifier = current["db_cluster_identifier"]
     if current.get("deletion_protection"):

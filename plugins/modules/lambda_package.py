@@ -14,9 +14,10 @@ description:
     the same files always give the same bytes and AWS Lambda reports the same C(CodeSha256) on every
     run. M(amazon.aws.lambda) then sees no change when the code did not change.
   - The archive is deterministic. The entries are sorted by their archive name, carry the fixed timestamp
-    1980-01-01 00:00:00 and fixed permissions (regular file, V(0644)), are compressed with ZIP_DEFLATED at
-    a fixed compression level, and there are no directory entries. File modification times, the order in
-    which the file system lists the files, the umask and the owner do not change the archive.
+    1980-01-01 00:00:00 and fixed permissions (regular file, V(0644)), are stored uncompressed
+    (compressed bytes would depend on the zlib build of the controller), and there are no directory
+    entries. File modification times, the order in which the file system lists the files, the umask
+    and the owner do not change the archive.
   - O(dest) is only written when its content differs from the archive; the write is atomic (a temporary
     file in the same directory, then a rename).
   - This module does not call AWS. It runs where the task runs, normally on the controller
@@ -58,7 +59,7 @@ options:
     type: raw
     default: "0644"
 notes:
-  - The archive is byte-for-byte identical for the same files and the same zlib version. Executable
+  - The archive is byte-for-byte identical for the same files on every controller. Executable
     bits are not kept (every file is stored as V(0644)), which suits interpreted runtimes such as Python.
   - Check mode builds the archive in memory and reports whether O(dest) would change, without writing.
 attributes:

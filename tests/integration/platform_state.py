@@ -272,7 +272,7 @@ def assert_database_state(emulator, env_suffix: str) -> dict:
 
     # TLS enforced by the cluster parameter group.
     group = cluster["DBClusterParameterGroup"]
-    assert group == "cpg-payments-%s" % env_suffix
+    assert group == "cpg-payments-%s-aurora-postgresql16" % env_suffix
     (group_info,) = rds.describe_db_cluster_parameter_groups(DBClusterParameterGroupName=group)[
         "DBClusterParameterGroups"]
     assert group_info["DBParameterGroupFamily"] == "aurora-postgresql16"
@@ -345,7 +345,9 @@ def assert_backup_verification_state(emulator, env_suffix: str, cluster: dict) -
     policy = policy_document(iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"])
     assert wildcard_grants(policy) == []
     by_sid = {s["Sid"]: s for s in policy["Statement"]}
-    assert cluster["DBClusterArn"] in by_sid["ReadTheClusterAndItsSnapshots"]["Resource"]
+    assert by_sid["ReadTheCluster"]["Resource"] == cluster["DBClusterArn"]
+    assert by_sid["ReadTheCluster"]["Action"] == "rds:DescribeDBClusters"
+    assert by_sid["ListTheClustersSnapshots"]["Action"] == "rds:DescribeDBClusterSnapshots"
     assert by_sid["PublishAlerts"]["Resource"] == topic_arn
     assert by_sid["PutMetricsInOwnNamespace"]["Condition"] == {
         "StringEquals": {"cloudwatch:namespace": "Payments/BackupVerification"}}

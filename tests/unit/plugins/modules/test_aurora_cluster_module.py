@@ -671,14 +671,23 @@ def test_absent_refuses_a_protected_cluster(capsys, clients, stubs):
     assert result["msg"].startswith(f"The cluster {CLUSTER} has deletion protection")
 
 
-@pytest.mark.parametrize("cluster", [None, raw_cluster("deleting")])
-def test_absent_on_a_missing_or_deleting_cluster_is_no_change(capsys, clients, stubs, cluster):
-    expect_cluster(stubs, cluster)
-    if cluster:
-        expect_instances(stubs, [])
+def test_absent_on_a_missing_cluster_is_no_change(capsys, clients, stubs):
+    expect_cluster(stubs, None)
     result, dummy = run_main(capsys, clients, {"db_cluster_identifier": CLUSTER, "state": "absent"})
     assert result["changed"] is False
     assert result["cluster"] == {}
+
+
+def test_absent_on_a_deleting_cluster_waits_until_it_is_gone(capsys, clients, stubs):
+    # An earlier run was interrupted while the cluster was being deleted: this
+    # run deletes nothing again but waits, so the parameter and subnet groups
+    # can be removed after it.
+    expect_cluster(stubs, raw_cluster("deleting"))
+    expect_instances(stubs, [])
+    stubs["rds"].add_client_error("describe_db_clusters", "DBClusterNotFoundFault", http_status_code=404)
+    result, dummy = run_main(capsys, clients, {"db_cluster_identifier": CLUSTER, "state": "absent"})
+    assert result["changed"] is False
+    stubs["rds"].assert_no_pending_responses()
 
 
 def test_absent_check_mode(capsys, clients, stubs):
@@ -691,3 +700,18 @@ def test_absent_check_mode(capsys, clients, stubs):
 def test_instance_already_gone_is_not_a_change(clients, stubs):
     stubs["rds"].add_client_error("delete_db_instance", "DBInstanceNotFound", http_status_code=404)
     assert aurora_module.delete_instance(clients["rds"], "payments-1") is False
+
+
+def test_rotation_waits_for_an_active_secret():
+    # Right after CreateDBCluster RDS is still setting up its managed secret:
+    # its schedule is left for the next run, no call is made now.
+    cluster = {
+        "master_user_secret": {"secret_arn": "arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:rds!x",
+                               "secret_status": "creating"},
+        "master_user_secret_rotation": {"rotation_enabled": False, "automatically_after_days": None},
+    }
+    assert aurora_module.ensure_rotation(None, cluster, 14, False) == (False, cluster)
+    # Under --check the schedule is predicted either way.
+    changed, predicted = aurora_module.ensure_rotation(None, cluster, 14, True)
+    assert changed is True
+    assert predicted["master_user_secret_rotation"]["automatically_after_days"] == 14
