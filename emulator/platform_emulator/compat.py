@@ -352,6 +352,83 @@ def fix_rds_managed_secret_rotation() -> None:
         )
 
 
+# WAFv2 resource types of ListResourcesForWebACL and how their ARNs look.
+_WAF_RESOURCE_ARN_MARKS = {
+    "APPLICATION_LOAD_BALANCER": ":loadbalancer/app/",
+    "API_GATEWAY": ":apigateway:",
+    "APPSYNC": ":appsync:",
+    "COGNITO_USER_POOL": ":cognito-idp:",
+    "APP_RUNNER_SERVICE": ":apprunner:",
+    "VERIFIED_ACCESS_INSTANCE": ":verified-access-instance/",
+}
+
+
+def _waf_resource_type_of(resource_arn: str) -> str | None:
+    for resource_type, mark in _WAF_RESOURCE_ARN_MARKS.items():
+        if mark in resource_arn:
+            return resource_type
+    return None
+
+
+def _list_resources_for_web_acl(self: Any) -> Any:
+    import json
+
+    from moto.wafv2.exceptions import WAFNonexistentItemException
+
+    body = json.loads(self.body)
+    web_acl = self.wafv2_backend.wacls.get(body.get("WebACLArn"))
+    if web_acl is None:
+        raise WAFNonexistentItemException()
+    # AWS: without ResourceType the call lists application load balancers.
+    wanted = body.get("ResourceType") or "APPLICATION_LOAD_BALANCER"
+    arns = [arn for arn in web_acl.associated_resources if _waf_resource_type_of(arn) == wanted]
+    return 200, {"Content-Type": "application/json"}, json.dumps({"ResourceArns": arns})
+
+
+def _associate_once(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(self: Any, web_acl_arn: str, resource_arn: str) -> Any:
+        # AWS: a resource has at most one web ACL; associating another replaces it.
+        for web_acl in self.wacls.values():
+            while resource_arn in web_acl.associated_resources:
+                web_acl.associated_resources.remove(resource_arn)
+        return method(self, web_acl_arn, resource_arn)
+
+    wrapper.__platform_emulator_fix__ = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _refuse_deleting_associated_web_acl(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(self: Any, name: str, scope: str, _id: str, lock_token: str) -> Any:
+        from moto.wafv2.exceptions import WAFv2ClientError
+
+        for web_acl in self.wacls.values():
+            if web_acl.name == name and web_acl.id == _id and web_acl.associated_resources:
+                raise WAFv2ClientError(
+                    "WAFAssociatedItemException",
+                    "AWS WAF couldn't perform the operation because your resource is being used by another "
+                    "resource or it's associated with another resource.",
+                )
+        return method(self, name, scope, _id, lock_token)
+
+    wrapper.__platform_emulator_fix__ = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def fix_wafv2_associations() -> None:
+    """WAFv2: ListResourcesForWebACL (moto: not implemented), one web ACL per resource, and no
+    deleting a web ACL that is still associated (moto deletes it), as AWS behaves."""
+    from moto.wafv2.models import WAFV2Backend
+    from moto.wafv2.responses import WAFV2Response
+
+    WAFV2Response.list_resources_for_web_acl = _list_resources_for_web_acl
+    if not getattr(WAFV2Backend.associate_web_acl, "__platform_emulator_fix__", False):
+        WAFV2Backend.associate_web_acl = _associate_once(WAFV2Backend.associate_web_acl)
+    if not getattr(WAFV2Backend.delete_web_acl, "__platform_emulator_fix__", False):
+        WAFV2Backend.delete_web_acl = _refuse_deleting_associated_web_acl(WAFV2Backend.delete_web_acl)
+
+
 def install() -> None:
     """Apply every correction (idempotent)."""
     global _installed  # pylint: disable=global-statement
@@ -365,4 +442,5 @@ def install() -> None:
     fix_rds_clusters()
     fix_rds_performance_insights()
     fix_rds_managed_secret_rotation()
+    fix_wafv2_associations()
     _installed = True
