@@ -1,0 +1,552 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the fintech.payment_platform project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+import pytest
+
+from ansible_collections.fintech.payment_platform.plugins.module_utils import release
+
+OLD = "repo/app:1.0"
+NEW = "repo/app:2.0"
+TD_BLUE = "arn:aws:ecs:ap-southeast-1:123456789012:task-definition/app-blue:7"
+TD_BLUE_PREV = "arn:aws:ecs:ap-southeast-1:123456789012:task-definition/app-blue:6"
+TD_GREEN = "arn:aws:ecs:ap-southeast-1:123456789012:task-definition/app-green:4"
+TD_GREEN_PREV = "arn:aws:ecs:ap-southeast-1:123456789012:task-definition/app-green:3"
+ALARMS = ["payments-dev-latency", "payments-dev-5xx"]
+
+
+def colour(image=OLD, count=4, task_definition=TD_BLUE, previous=TD_BLUE_PREV, **overrides):
+    state = {
+        "image": image,
+        "task_definition": task_definition,
+        "previous_task_definition": previous,
+        "desired_count": count,
+        "running_count": count,
+        "service_stable": True,
+        "healthy_targets": count,
+        "unhealthy_targets": 0,
+    }
+    state.update(overrides)
+    return state
+
+
+def green(image=NEW, count=4, task_definition=TD_GREEN, previous=TD_GREEN_PREV, **overrides):
+    return colour(image, count, task_definition, previous, **overrides)
+
+
+def obs(blue_weight, blue=None, green_state=None, alarms=None):
+    return release.observe(
+        {"blue": blue_weight, "green": 100 - blue_weight},
+        colour() if blue is None else blue,
+        green() if green_state is None else green_state,
+        alarms,
+    )
+
+
+def action(name, colour_name, reason, blue_weight, services=None):
+    return {
+        "action": name,
+        "colour": colour_name,
+        "reason": reason,
+        "weights": {"blue": blue_weight, "green": 100 - blue_weight},
+        "services": services or {},
+    }
+
+
+UNHEALTHY = {
+    "unhealthy targets": {"unhealthy_targets": 1, "healthy_targets": 3},
+    "missing targets": {"healthy_targets": 2},
+    "not stable": {"service_stable": False},
+    "tasks missing": {"running_count": 3},
+}
+
+
+def problem_text(state):
+    return (
+        f"green is not healthy: service {'stable' if state['service_stable'] else 'not stable'}, "
+        f"{state['running_count']}/{state['desired_count']} tasks running, "
+        f"{state['healthy_targets']} healthy and {state['unhealthy_targets']} unhealthy targets"
+    )
+
+
+# --- live_colour ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "weights, expected",
+    [
+        ({"blue": 100, "green": 0}, "blue"),
+        ({"blue": 0, "green": 100}, "green"),
+        ({"blue": 90, "green": 10}, "blue"),
+        ({"blue": 10, "green": 90}, "green"),
+        ({"blue": 49, "green": 51}, "green"),
+    ],
+)
+def test_live_colour(weights, expected):
+    assert release.live_colour(weights) == expected
+
+
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        ({"blue": 50, "green": 50}, "no live colour: the listener splits traffic evenly (blue 50 / green 50)"),
+        ({"blue": 100}, "weights must have exactly the keys blue and green: got blue"),
+        ({"blue": 100, "green": 0, "red": 0}, "weights must have exactly the keys blue and green: got blue, green, red"),
+        ({"blue": 90, "green": 20}, "weights must add up to 100: got blue 90 + green 20"),
+        ({"blue": True, "green": 0}, "weight of blue must be an integer between 0 and 100: got True"),
+        ({"blue": 101, "green": -1}, "weight of blue must be an integer between 0 and 100: got 101; "
+         "weight of green must be an integer between 0 and 100: got -1"),
+        ([100, 0], "weights must be a dict with the keys blue and green: got [100, 0]"),
+    ],
+)
+def test_live_colour_errors(weights, message):
+    with pytest.raises(release.ReleaseError) as exc:
+        release.live_colour(weights)
+    assert str(exc.value) == message
+
+
+# --- validate_steps ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("steps", [[100], [10, 50, 100], (1, 2, 100), [99, 100]])
+def test_validate_steps_valid(steps):
+    assert release.validate_steps(steps) == []
+
+
+@pytest.mark.parametrize(
+    "steps, problems",
+    [
+        ([], ["steps must be a non-empty list of integers ending at 100: got []"]),
+        (None, ["steps must be a non-empty list of integers ending at 100: got None"]),
+        ("10,100", ["steps must be a non-empty list of integers ending at 100: got '10,100'"]),
+        ([0, 100], ["steps[0] must be an integer between 1 and 100: got 0"]),
+        ([10, 101], ["steps[1] must be an integer between 1 and 100: got 101"]),
+        ([10.5, True, 100], [
+            "steps[0] must be an integer between 1 and 100: got 10.5",
+            "steps[1] must be an integer between 1 and 100: got True",
+        ]),
+        ([50, 10, 100], ["steps must be strictly increasing: steps[1] = 10 follows steps[0] = 50"]),
+        ([10, 10, 100], ["steps must be strictly increasing: steps[1] = 10 follows steps[0] = 10"]),
+        ([10, 50], ["the last step must be 100 (all traffic on the new colour): got 50"]),
+        ([100, 50], [
+            "steps must be strictly increasing: steps[1] = 50 follows steps[0] = 100",
+            "the last step must be 100 (all traffic on the new colour): got 50",
+        ]),
+    ],
+)
+def test_validate_steps_problems(steps, problems):
+    assert release.validate_steps(steps) == problems
+
+
+# --- observe and the AWS-shape helpers --------------------------------------
+
+
+def test_observe_normalises():
+    observation = release.observe(
+        {"blue": 100, "green": 0},
+        {"image": OLD, "desired_count": 2, "running_count": 2, "service_stable": 1, "healthy_targets": 2},
+        {"image": None, "desired_count": None},
+        ("b", "a", "b"),
+    )
+    assert observation == {
+        "weights": {"blue": 100, "green": 0},
+        "colours": {
+            "blue": {
+                "image": OLD,
+                "task_definition": None,
+                "previous_task_definition": None,
+                "service_stable": True,
+                "desired_count": 2,
+                "running_count": 2,
+                "healthy_targets": 2,
+                "unhealthy_targets": 0,
+            },
+            "green": {
+                "image": None,
+                "task_definition": None,
+                "previous_task_definition": None,
+                "service_stable": False,
+                "desired_count": 0,
+                "running_count": 0,
+                "healthy_targets": 0,
+                "unhealthy_targets": 0,
+            },
+        },
+        "alarms_in_alarm": ["a", "b"],
+    }
+
+
+@pytest.mark.parametrize(
+    "blue, message",
+    [
+        ({"desired_count": -1}, "desired_count of blue must be a non-negative integer: got -1"),
+        ({"healthy_targets": "2"}, "healthy_targets of blue must be a non-negative integer: got '2'"),
+        (None, "state of blue must be a dict: got None"),
+    ],
+)
+def test_observe_errors(blue, message):
+    with pytest.raises(release.ReleaseError) as exc:
+        release.observe({"blue": 100, "green": 0}, blue, {})
+    assert str(exc.value) == message
+
+
+def test_container_image():
+    task_definition = {"containerDefinitions": [{"name": "app", "image": NEW}, {"name": "xray", "image": "xray:3"}]}
+    assert release.container_image(task_definition, "app") == NEW
+    assert release.container_image({"containerDefinitions": [{"name": "app", "image": OLD}]}) == OLD
+    with pytest.raises(release.ReleaseError, match="has 2 containers"):
+        release.container_image(task_definition)
+    with pytest.raises(release.ReleaseError, match="no container named 'web'"):
+        release.container_image(task_definition, "web")
+
+
+def test_target_health_counts():
+    states = ["healthy", "healthy", "unhealthy", "initial", "draining", "unavailable", "unused"]
+    descriptions = [{"Target": {"Id": str(i)}, "TargetHealth": {"State": state}} for i, state in enumerate(states)]
+    assert release.target_health_counts(descriptions) == (2, 2)
+    assert release.target_health_counts([]) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "service, expected",
+    [
+        ({"status": "ACTIVE", "deployments": [{}], "runningCount": 2, "desiredCount": 2}, True),
+        ({"status": "ACTIVE", "deployments": [{}, {}], "runningCount": 2, "desiredCount": 2}, False),
+        ({"status": "ACTIVE", "deployments": [{}], "runningCount": 1, "desiredCount": 2}, False),
+        ({"status": "DRAINING", "deployments": [{}], "runningCount": 2, "desiredCount": 2}, False),
+        (None, False),
+    ],
+)
+def test_service_stable(service, expected):
+    assert release.service_stable(service) is expected
+
+
+# --- plan_release: the healthy path, step by step ---------------------------
+
+
+def test_healthy_release_walkthrough():
+    """Drive the planner like the release module does, applying each action to the observation."""
+    blue = colour(OLD, 4)
+    green_state = green(OLD, 2, task_definition=TD_GREEN_PREV, previous=None)
+    weights = 100
+    last = None
+    seen = []
+    for _attempt in range(20):
+        step = release.plan_release(obs(weights, blue, green_state), NEW, last_action=last)
+        seen.append((step["action"], step["weights"]["green"]))
+        if step["action"] in ("noop", "done"):
+            break
+        if step["action"] == "deploy_idle":
+            green_state = green(NEW, step["services"]["green"]["desired_count"], service_stable=False, healthy_targets=0)
+        elif step["action"] == "wait_stable":
+            green_state = green(NEW, 4)
+        elif step["action"] == "finish":
+            blue = colour(OLD, step["services"]["blue"]["desired_count"])
+        weights = step["weights"]["blue"]
+        last = step["action"]
+    assert seen == [
+        ("deploy_idle", 0),
+        ("wait_stable", 0),
+        ("shift", 10),
+        ("bake", 10),
+        ("shift", 50),
+        ("bake", 50),
+        ("shift", 100),
+        ("bake", 100),
+        ("finish", 100),
+        ("done", 100),
+    ]
+    # and a re-run of the finished release changes nothing
+    assert release.plan_release(obs(weights, blue, green_state), NEW) == action(
+        "noop", "green", f"{NEW} is already live on green with all the traffic", 0
+    )
+
+
+@pytest.mark.parametrize(
+    "blue_weight, blue, green_state, last_action, expected",
+    [
+        pytest.param(
+            100, colour(OLD, 4), green(OLD, 2, task_definition=TD_GREEN_PREV), None,
+            action("deploy_idle", "green", f"deploying {NEW} on green with 4 tasks (as blue)", 100,
+                   {"green": {"image": NEW, "desired_count": 4}}),
+            id="deploy-idle",
+        ),
+        pytest.param(
+            100, colour(OLD, 4), green(NEW, 0), None,
+            action("deploy_idle", "green", f"deploying {NEW} on green with 4 tasks (as blue)", 100,
+                   {"green": {"image": NEW, "desired_count": 4}}),
+            id="deploy-idle-scales-idle-already-on-image",
+        ),
+        pytest.param(
+            0, colour(NEW, 2), green(OLD, 3), None,
+            action("deploy_idle", "blue", f"deploying {NEW} on blue with 3 tasks (as green)", 0,
+                   {"blue": {"image": NEW, "desired_count": 3}}),
+            id="deploy-idle-blue",
+        ),
+        pytest.param(
+            100, colour(OLD, 4), green(NEW, 4, service_stable=False, healthy_targets=0), "deploy_idle",
+            action("wait_stable", "green",
+                   "waiting for green: green is not healthy: service not stable, 4/4 tasks running, "
+                   "0 healthy and 0 unhealthy targets", 100),
+            id="wait-stable",
+        ),
+        pytest.param(
+            100, colour(OLD, 4), green(NEW, 4), "wait_stable",
+            action("shift", "green", "shifting 10% of the traffic to green", 90),
+            id="first-shift",
+        ),
+        pytest.param(
+            90, colour(OLD, 4), green(NEW, 4), "shift",
+            action("bake", "green", f"baking {NEW} on green at 10%", 90),
+            id="bake-after-shift",
+        ),
+        pytest.param(
+            90, colour(OLD, 4), green(NEW, 4), "bake",
+            action("shift", "green", "shifting 50% of the traffic to green", 50),
+            id="shift-after-bake",
+        ),
+        pytest.param(
+            50, colour(OLD, 4), green(NEW, 4), "bake",
+            action("shift", "green", "shifting 100% of the traffic to green", 0),
+            id="shift-to-100-from-a-tie",
+        ),
+        pytest.param(
+            0, colour(OLD, 4), green(NEW, 4), "shift",
+            action("bake", "green", f"baking {NEW} on green at 100 before scaling blue down", 0),
+            id="bake-at-100",
+        ),
+        pytest.param(
+            0, colour(OLD, 4), green(NEW, 4), "bake",
+            action("finish", "green", "scaling blue down to 2 tasks (minimum)", 0, {"blue": {"desired_count": 2}}),
+            id="finish",
+        ),
+        pytest.param(
+            0, colour(OLD, 2), green(NEW, 4), "finish",
+            action("done", "green", f"{NEW} is live on green; blue is at 2 tasks", 0),
+            id="done",
+        ),
+    ],
+)
+def test_plan_release_steps(blue_weight, blue, green_state, last_action, expected):
+    assert release.plan_release(obs(blue_weight, blue, green_state), NEW, last_action=last_action) == expected
+
+
+def test_finish_to_zero_and_custom_steps():
+    observation = obs(0, colour(OLD, 4), green(NEW, 4))
+    assert release.plan_release(observation, NEW, old_colour_final="zero", last_action="bake") == action(
+        "finish", "green", "scaling blue down to 0 tasks (zero)", 0, {"blue": {"desired_count": 0}}
+    )
+    assert release.plan_release(obs(0, colour(OLD, 0), green(NEW, 4)), NEW, old_colour_final="zero") == action(
+        "noop", "green", f"{NEW} is already live on green with all the traffic", 0
+    )
+    assert release.plan_release(obs(100), NEW, steps=[25, 100], last_action="wait_stable") == action(
+        "shift", "green", "shifting 25% of the traffic to green", 75
+    )
+    assert release.plan_release(obs(100), NEW, steps=[100], last_action="wait_stable") == action(
+        "shift", "green", "shifting 100% of the traffic to green", 0
+    )
+    assert release.plan_release(obs(0, colour(OLD, 4)), NEW, minimum=4) == action(
+        "noop", "green", f"{NEW} is already live on green with all the traffic", 0
+    )
+
+
+# --- plan_release: unhealthy at each step, alarms ---------------------------
+
+
+@pytest.mark.parametrize("kind", sorted(UNHEALTHY))
+@pytest.mark.parametrize("blue_weight", [90, 50, 0], ids=["at-10", "at-50", "at-100"])
+@pytest.mark.parametrize("last_action", ["shift", "bake", None])
+def test_unhealthy_at_each_step_rolls_back(kind, blue_weight, last_action):
+    state = green(NEW, 4, **UNHEALTHY[kind])
+    result = release.plan_release(obs(blue_weight, colour(OLD, 4), state), NEW, last_action=last_action)
+    assert result == action(
+        "rollback", "green", f"rolling back to blue: {problem_text(state)}", 100,
+        {"green": {"task_definition": TD_GREEN_PREV}},
+    )
+
+
+@pytest.mark.parametrize("blue_weight", [90, 50, 0], ids=["at-10", "at-50", "at-100"])
+def test_alarm_firing_rolls_back(blue_weight):
+    result = release.plan_release(obs(blue_weight, alarms=ALARMS), NEW, last_action="bake")
+    assert result == action(
+        "rollback", "green", "rolling back to blue: alarms in ALARM: payments-dev-5xx, payments-dev-latency", 100,
+        {"green": {"task_definition": TD_GREEN_PREV}},
+    )
+
+
+def test_rollback_without_previous_revision_only_moves_traffic():
+    state = green(NEW, 4, unhealthy_targets=4, healthy_targets=0, previous=None)
+    assert release.plan_release(obs(50, green_state=state), NEW) == action(
+        "rollback", "green", f"rolling back to blue: {problem_text(state)}", 100
+    )
+
+
+def test_alarm_before_first_shift_abandons_release():
+    assert release.plan_release(obs(100, alarms=["payments-dev-5xx"]), NEW, last_action="wait_stable") == action(
+        "rollback", "green", "abandoning the release before shifting: alarms in ALARM: payments-dev-5xx", 100,
+        {"green": {"task_definition": TD_GREEN_PREV}},
+    )
+
+
+def test_idle_never_stable_abandons_release_after_timeout():
+    state = green(NEW, 4, service_stable=False, healthy_targets=1, unhealthy_targets=3)
+    assert release.plan_release(obs(100, green_state=state), NEW, last_action="wait_stable", wait_expired=True) == action(
+        "rollback", "green", f"abandoning the release: {problem_text(state)} after waiting", 100,
+        {"green": {"task_definition": TD_GREEN_PREV}},
+    )
+
+
+def test_alarms_do_not_block_a_noop():
+    assert release.plan_release(obs(0, colour(OLD, 2), alarms=ALARMS), NEW)["action"] == "noop"
+
+
+# --- plan_release: re-runs --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "blue_weight, blue, expected",
+    [
+        pytest.param(
+            90, colour(OLD, 4), action("bake", "green", f"baking {NEW} on green at 10%", 90),
+            id="interrupted-at-10-rebakes-then-continues",
+        ),
+        pytest.param(
+            50, colour(OLD, 4), action("bake", "green", f"baking {NEW} on green at 50%", 50),
+            id="interrupted-at-50-tie",
+        ),
+        pytest.param(
+            0, colour(OLD, 4), action("bake", "green", f"baking {NEW} on green at 100 before scaling blue down", 0),
+            id="interrupted-before-finish",
+        ),
+        pytest.param(
+            0, colour(OLD, 2), action("noop", "green", f"{NEW} is already live on green with all the traffic", 0),
+            id="finished-release",
+        ),
+        pytest.param(
+            0, colour(OLD, 1), action("noop", "green", f"{NEW} is already live on green with all the traffic", 0),
+            id="finished-release-old-colour-below-minimum",
+        ),
+    ],
+)
+def test_rerun(blue_weight, blue, expected):
+    assert release.plan_release(obs(blue_weight, blue), NEW) == expected
+
+
+@pytest.mark.parametrize("blue_weight, expected_step", [(90, 50), (50, 100), (70, 50), (99, 10)])
+def test_interrupted_release_continues_from_current_weight(blue_weight, expected_step):
+    result = release.plan_release(obs(blue_weight), NEW, last_action="bake")
+    assert result == action(
+        "shift", "green", f"shifting {expected_step}% of the traffic to green", 100 - expected_step
+    )
+
+
+@pytest.mark.parametrize(
+    "blue_weight, live, blue, green_state",
+    [
+        (100, "blue", colour(NEW, 4), green(OLD, 0)),
+        (100, "blue", colour(NEW, 4), green(OLD, 2)),
+        (0, "green", colour(OLD, 2), green(NEW, 4)),
+        (0, "green", colour(NEW, 0), green(NEW, 4)),
+    ],
+)
+def test_release_of_image_already_live(blue_weight, live, blue, green_state):
+    observation = obs(blue_weight, blue, green_state)
+    assert release.plan_release(observation, NEW) == action(
+        "noop", live, f"{NEW} is already live on {live} with all the traffic", blue_weight
+    )
+
+
+# --- plan_release: refusals -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "blue, green_state, which",
+    [
+        (colour(OLD), green("repo/app:1.5"), "neither colour runs"),
+        (colour(NEW), green(NEW), "both colours run"),
+    ],
+)
+def test_mid_shift_of_another_release_is_refused(blue, green_state, which):
+    with pytest.raises(release.ReleaseError) as exc:
+        release.plan_release(obs(50, blue, green_state), NEW)
+    assert str(exc.value) == (
+        f"the listener is mid-shift (blue 50 / green 50) and {which} {NEW}: "
+        "roll back explicitly (rollback.yml) before releasing"
+    )
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"target_image": ""}, "target_image must be a non-empty string: got ''"),
+        ({"steps": [50, 10]}, "steps must be strictly increasing: steps[1] = 10 follows steps[0] = 50; "
+                              "the last step must be 100 (all traffic on the new colour): got 10"),
+        ({"old_colour_final": "keep"}, "old_colour_final must be one of minimum, zero: got 'keep'"),
+        ({"minimum": -1}, "minimum must be a non-negative integer: got -1"),
+        ({"last_action": "jump"}, "last_action must be one of noop, deploy_idle, wait_stable, shift, bake, "
+                                  "rollback, finish, done or None: got 'jump'"),
+        ({"observation": {"weights": {"blue": 100, "green": 0}}}, "observation must be a dict built by observe()"),
+    ],
+)
+def test_plan_release_invalid_input(kwargs, message):
+    arguments = {"observation": obs(100), "target_image": NEW}
+    arguments.update(kwargs)
+    with pytest.raises(release.ReleaseError) as exc:
+        release.plan_release(**arguments)
+    assert str(exc.value) == message
+
+
+# --- plan_rollback ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "blue_weight, blue, green_state, to_colour, expected",
+    [
+        pytest.param(
+            0, colour(OLD, 2), green(NEW, 4), None,
+            action("rollback", "blue", f"rolling back to blue ({OLD})", 100, {"blue": {"desired_count": 4}}),
+            id="back-to-warm-blue-scales-it-up",
+        ),
+        pytest.param(
+            100, colour(NEW, 4), green(OLD, 4), None,
+            action("rollback", "green", f"rolling back to green ({OLD})", 0),
+            id="back-to-full-green",
+        ),
+        pytest.param(
+            50, colour(OLD, 4), green(NEW, 4), "blue",
+            action("rollback", "blue", f"rolling back to blue ({OLD})", 100),
+            id="mid-shift-named-colour",
+        ),
+        pytest.param(
+            100, colour(OLD, 4), green(NEW, 4), "blue",
+            action("noop", "blue", "blue already has all the traffic", 100),
+            id="already-there",
+        ),
+        pytest.param(
+            0, colour(OLD, 0), green(NEW, 4), None,
+            action("refuse", "blue", "cannot roll back to blue: it runs no tasks (scaled to zero)", 0),
+            id="refuse-scaled-to-zero",
+        ),
+        pytest.param(
+            0, colour(OLD, 2, unhealthy_targets=1, healthy_targets=1), green(NEW, 4), None,
+            action("refuse", "blue", "cannot roll back to blue: service stable, 1 healthy and 1 unhealthy targets", 0),
+            id="refuse-unhealthy",
+        ),
+        pytest.param(
+            0, colour(OLD, 2, service_stable=False), green(NEW, 4), None,
+            action("refuse", "blue", "cannot roll back to blue: service not stable, 2 healthy and 0 unhealthy targets", 0),
+            id="refuse-not-stable",
+        ),
+    ],
+)
+def test_plan_rollback(blue_weight, blue, green_state, to_colour, expected):
+    assert release.plan_rollback(obs(blue_weight, blue, green_state), to_colour) == expected
+
+
+def test_plan_rollback_mid_shift_needs_colour():
+    with pytest.raises(release.ReleaseError) as exc:
+        release.plan_rollback(obs(50))
+    assert str(exc.value) == "the listener is mid-shift (blue 50 / green 50): name the colour to roll back to"
+    with pytest.raises(release.ReleaseError, match="colour must be one of blue, green: got 'red'"):
+        release.plan_rollback(obs(100), "red")
