@@ -25,9 +25,9 @@ from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import is_placeholder_id
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import tag_changes as tags_change
 
 ENGINES = ("aurora-postgresql", "aurora-mysql")
 DEFAULT_ENGINE = "aurora-postgresql"
@@ -1025,14 +1025,6 @@ def predict_new_cluster(desired, arn_prefix=None, resolved=None):
         "instances": [],
         "master_user_secret_rotation": None,
     }
-
-
-def tags_change(current_tags, tags, purge_tags):
-    """(tags_to_set, tag_keys_to_unset); both empty when tags is None or nothing changes."""
-    if tags is None:
-        return {}, []
-    to_set, to_unset = compare_aws_tags(current_tags or {}, tags, purge_tags)
-    return to_set, sorted(to_unset)
 
 
 def apply_tags_change(resource, tags_to_set, tag_keys_to_unset):

@@ -125,6 +125,14 @@ def string_tags(tags):
     return {to_text(key): "" if value is None else to_text(value) for key, value in (tags or {}).items()}
 
 
+def tag_changes(current_tags, tags, purge_tags):
+    """(tags to set, sorted keys to unset); both empty when *tags* is None (leave the tags alone) or nothing changes."""
+    if tags is None:
+        return {}, []
+    to_set, to_unset = compare_aws_tags(current_tags or {}, tags, purge_tags)
+    return to_set, sorted(to_unset)
+
+
 def merge_desired_tags(common_tags, own_tags):
     """The tags wanted on one item: the top-level O(tags) under its own tags; None when neither is set."""
     if common_tags is None and own_tags is None:

@@ -20,7 +20,8 @@ from copy import deepcopy
 
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import tag_changes
 
 DEFAULT_EVENT_BUS = "default"
 
@@ -578,10 +579,8 @@ def targets_change(current_targets, wanted_targets, purge_targets):
 
 
 def tags_change(current, tags, purge_tags):
-    """Return (tags_to_set, tag_keys_to_unset); both empty when tags is None or nothing changes."""
-    if tags is None:
-        return {}, []
-    return compare_aws_tags(current.get("tags") or {}, tags, purge_tags)
+    """Return (tags_to_set, tag_keys_to_unset) for the resource *current*; both empty when tags is None."""
+    return tag_changes(current.get("tags"), tags, purge_tags)
 
 
 def compute_changes(current, desired):

@@ -19,7 +19,8 @@ from copy import deepcopy
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import tag_changes
 
 # The values accepted by PutRetentionPolicy
 # (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html)
@@ -197,10 +198,8 @@ def kms_key_change(current, kms_key_id):
 
 
 def tags_change(current, tags, purge_tags):
-    """Return (tags_to_set, tag_keys_to_unset); both empty when tags is None or nothing changes."""
-    if tags is None:
-        return {}, []
-    return compare_aws_tags(current.get("tags") or {}, tags, purge_tags)
+    """Return (tags_to_set, tag_keys_to_unset) for the resource *current*; both empty when tags is None."""
+    return tag_changes(current.get("tags"), tags, purge_tags)
 
 
 def compute_changes(current, desired):

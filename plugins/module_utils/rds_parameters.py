@@ -19,10 +19,10 @@ from copy import deepcopy
 
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import merge_tags
 from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import string_tags
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import tag_changes
 from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import tag_problems
 
 APPLY_METHODS = ("immediate", "pending-reboot")
@@ -306,11 +306,8 @@ def reset_requests(to_reset, apply_method):
 
 
 def tags_change(current, tags, purge_tags):
-    """Return (tags_to_set, tag_keys_to_unset); both empty when tags is None or nothing changes."""
-    if tags is None:
-        return {}, []
-    tags_to_set, tag_keys_to_unset = compare_aws_tags(current.get("tags") or {}, string_tags(tags), purge_tags)
-    return tags_to_set, sorted(tag_keys_to_unset)
+    """Return (tags_to_set, tag_keys_to_unset) for the resource *current*; both empty when tags is None."""
+    return tag_changes(current.get("tags"), None if tags is None else string_tags(tags), purge_tags)
 
 
 def apply_changes(group, to_modify=None, to_reset=None, tags=None, purge_tags=True):

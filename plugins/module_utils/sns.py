@@ -20,7 +20,8 @@ from copy import deepcopy
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+from ansible_collections.fintech.payment_platform.plugins.module_utils.batch import tag_changes
 
 # CreateTopic constraints on Name for a standard (non-FIFO) topic
 TOPIC_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -364,10 +365,8 @@ def subscription_changes(current_subscriptions, wanted_subscriptions, purge_subs
 
 
 def tags_change(current, tags, purge_tags):
-    """Return (tags_to_set, tag_keys_to_unset); both empty when tags is None or nothing changes."""
-    if tags is None:
-        return {}, []
-    return compare_aws_tags(current.get("tags") or {}, tags, purge_tags)
+    """Return (tags_to_set, tag_keys_to_unset) for the resource *current*; both empty when tags is None."""
+    return tag_changes(current.get("tags"), tags, purge_tags)
 
 
 def compute_changes(current, desired):

@@ -112,6 +112,17 @@ def test_string_tags():
     assert batch.string_tags({"a": 1, "b": None, "c": "x", 5: True}) == {"a": "1", "b": "", "c": "x", "5": "True"}
 
 
+def test_tag_changes():
+    current = {"Env": "test", "Owner": "payments", "Zone": "a"}
+    assert batch.tag_changes(current, None, True) == ({}, [])
+    assert batch.tag_changes(current, dict(current), True) == ({}, [])
+    assert batch.tag_changes(current, {"Env": "prod"}, True) == ({"Env": "prod"}, ["Owner", "Zone"])
+    assert batch.tag_changes(current, {"Env": "prod"}, False) == ({"Env": "prod"}, [])
+    assert batch.tag_changes(None, {"Cost": 42}, True) == ({"Cost": 42}, [])
+    # Values are compared as text, as AWS stores them.
+    assert batch.tag_changes({"Cost": "42"}, {"Cost": 42}, True) == ({}, [])
+
+
 @pytest.mark.parametrize(
     ("common", "own", "expected"),
     [
