@@ -14,26 +14,27 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import run_simple
 
-from . import compat, rds_snapshots, xray_sampling
+from . import compat, ecs_runtime, rds_snapshots, xray_sampling
 from .calls import CallCountingMiddleware
 
 DEFAULT_HOST = "127.0.0.1"
 
 
-def build_app() -> rds_snapshots.ClusterSnapshotEndpoints:
+def build_app() -> ecs_runtime.TargetHealthEndpoint:
     """moto's server app with our extensions installed, wrapped in the call counter.
 
     The environment is set before anything is built: moto reads
     ``MOTO_IAM_LOAD_MANAGED_POLICIES`` when it creates an IAM backend, and the
     X-Ray routes must be registered before moto creates its xray app.  The
-    RDS snapshot seeding endpoints sit outside the call counter, which answers
-    every other ``/_emulator/*`` path itself.
+    RDS snapshot seeding and target-health endpoints sit outside the call
+    counter, which answers every other ``/_emulator/*`` path itself.
     """
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     xray_sampling.install()
     compat.install()
+    ecs_runtime.install()
     counter = CallCountingMiddleware(DomainDispatcherApplication(create_backend_app))
-    return rds_snapshots.install(counter)
+    return ecs_runtime.TargetHealthEndpoint(rds_snapshots.install(counter))
 
 
 def _exit_on_signal(signum: int, frame: Any) -> None:
