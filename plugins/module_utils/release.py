@@ -498,3 +498,99 @@ def plan_rollback(observation, to_colour=None):
         _full_on(to_colour),
         services,
     )
+
+
+# ---------------------------------------------------------------------------
+# Translation between the planner and the AWS shapes the driver reads/writes
+# ---------------------------------------------------------------------------
+
+
+def listener_weights(default_actions, target_group_arns):
+    """Return the blue/green weights of a listener's ``DefaultActions``.
+
+    target_group_arns maps each colour to its target group ARN.  A plain
+    forward (``TargetGroupArn`` without ``ForwardConfig``) gives that colour
+    100.  Anything else (a redirect, a fixed response, a forward to a group
+    that is neither colour's) raises ReleaseError: the listener is not one
+    the release drives.
+    """
+    by_arn = {arn: colour for colour, arn in target_group_arns.items()}
+    forwards = [action for action in default_actions or () if action.get("Type") == "forward"]
+    if len(forwards) != 1:
+        kinds = ", ".join(sorted({str(action.get("Type")) for action in default_actions or ()})) or "none"
+        raise ReleaseError(f"the listener's default action must be one forward to the blue and green target groups: got {kinds}")
+    forward = forwards[0]
+    groups = (forward.get("ForwardConfig") or {}).get("TargetGroups")
+    if not groups:
+        groups = [{"TargetGroupArn": forward.get("TargetGroupArn"), "Weight": 100}]
+    weights = {colour: 0 for colour in COLOURS}
+    for group in groups:
+        colour = by_arn.get(group.get("TargetGroupArn"))
+        if colour is None:
+            raise ReleaseError(f"the listener forwards to {group.get('TargetGroupArn')}, which is neither the blue nor the green target group")
+        weights[colour] += group.get("Weight", 1) if len(groups) > 1 else 100
+    total = sum(weights.values())
+    if total != 100 and total > 0:
+        # ELB weights are relative (0-999); the planner works in percent.
+        scaled = {"blue": round(weights["blue"] * 100 / total)}
+        scaled["green"] = 100 - scaled["blue"]
+        weights = scaled
+    _check_weights(weights)
+    return weights
+
+
+def forward_actions(target_group_arns, weights):
+    """Return the ``DefaultActions`` forwarding to both colours with the given weights.
+
+    Both groups are always listed (a weight of 0 keeps the idle colour
+    attached) and stickiness is given explicitly, as ELB reports it back.
+    """
+    _check_weights(weights)
+    return [
+        {
+            "Type": "forward",
+            "ForwardConfig": {
+                "TargetGroups": [{"TargetGroupArn": target_group_arns[colour], "Weight": weights[colour]} for colour in COLOURS],
+                "TargetGroupStickinessConfig": {"Enabled": False},
+            },
+        }
+    ]
+
+
+def revision_number(task_definition_arn):
+    """Return the revision of a task definition ARN (``...:task-definition/family:7`` -> 7)."""
+    try:
+        return int(str(task_definition_arn).rsplit(":", 1)[1])
+    except (IndexError, ValueError):
+        raise ReleaseError(f"not a task definition ARN with a revision: {task_definition_arn!r}") from None
+
+
+def previous_revision(current_arn, current_image, revisions):
+    """Return the revision to restore when the release of current_arn is rolled back.
+
+    revisions is a list of ``(arn, image)`` of the family's revisions (any
+    order); the answer is the newest revision older than current_arn whose
+    image differs from current_image (a revision re-registered with the same
+    image for a settings change would not undo the release), or None.
+    """
+    current = revision_number(current_arn)
+    older = sorted(
+        ((revision_number(arn), arn) for arn, image in revisions if image != current_image and revision_number(arn) < current),
+        reverse=True,
+    )
+    return older[0][1] if older else None
+
+
+def scaling_floors(action, weights, live_minimum, idle_minimum):
+    """Return the Application Auto Scaling minimum of each colour after an action.
+
+    While a release is in flight (deploy_idle, shift, bake, wait_stable) both
+    colours keep the live minimum so the autoscaler cannot shrink the colour
+    about to take traffic.  Once the traffic is settled (finish, rollback,
+    done) the colour with all of it gets live_minimum and the other one
+    idle_minimum (the warm minimum, or 0).
+    """
+    if action in (DEPLOY_IDLE, SHIFT, BAKE, WAIT_STABLE):
+        return {colour: live_minimum for colour in COLOURS}
+    live = live_colour(weights)
+    return {live: live_minimum, other(live): idle_minimum}

@@ -550,3 +550,94 @@ def test_plan_rollback_mid_shift_needs_colour():
     assert str(exc.value) == "the listener is mid-shift (blue 50 / green 50): name the colour to roll back to"
     with pytest.raises(release.ReleaseError, match="colour must be one of blue, green: got 'red'"):
         release.plan_rollback(obs(100), "red")
+
+
+# ---------------------------------------------------------------------------
+# Translation helpers
+# ---------------------------------------------------------------------------
+
+TG = {
+    "blue": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg-payments-blue-dev/1",
+    "green": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg-payments-green-dev/2",
+}
+
+
+def _forward(blue, green):
+    return [
+        {
+            "Type": "forward",
+            "ForwardConfig": {
+                "TargetGroups": [
+                    {"TargetGroupArn": TG["blue"], "Weight": blue},
+                    {"TargetGroupArn": TG["green"], "Weight": green},
+                ],
+                "TargetGroupStickinessConfig": {"Enabled": False},
+            },
+        }
+    ]
+
+
+@pytest.mark.parametrize("blue, green", [(100, 0), (90, 10), (0, 100), (50, 50)])
+def test_listener_weights_read_back_forward_config(blue, green):
+    assert release.listener_weights(_forward(blue, green), TG) == {"blue": blue, "green": green}
+
+
+def test_listener_weights_of_a_plain_forward():
+    actions = [{"Type": "forward", "TargetGroupArn": TG["green"]}]
+    assert release.listener_weights(actions, TG) == {"blue": 0, "green": 100}
+
+
+def test_listener_weights_scales_relative_weights_to_percent():
+    assert release.listener_weights(_forward(3, 1), TG) == {"blue": 75, "green": 25}
+
+
+@pytest.mark.parametrize(
+    "actions, message",
+    [
+        ([{"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS"}}], "one forward"),
+        ([], "one forward"),
+        ([{"Type": "forward", "TargetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/other/3"}], "neither"),
+    ],
+)
+def test_listener_weights_refuses_other_listeners(actions, message):
+    with pytest.raises(release.ReleaseError, match=message):
+        release.listener_weights(actions, TG)
+
+
+def test_forward_actions_round_trip_and_exact_shape():
+    actions = release.forward_actions(TG, {"blue": 90, "green": 10})
+    assert actions == _forward(90, 10)
+    assert release.listener_weights(actions, TG) == {"blue": 90, "green": 10}
+
+
+def test_forward_actions_refuses_bad_weights():
+    with pytest.raises(release.ReleaseError, match="add up to 100"):
+        release.forward_actions(TG, {"blue": 90, "green": 20})
+
+
+def _td(revision):
+    return f"arn:aws:ecs:us-east-1:123456789012:task-definition/td-payments-green-dev:{revision}"
+
+
+def test_revision_number():
+    assert release.revision_number(_td(12)) == 12
+    with pytest.raises(release.ReleaseError):
+        release.revision_number("td-payments-green-dev")
+
+
+def test_previous_revision_skips_revisions_with_the_same_image():
+    revisions = [(_td(1), "repo:1.0"), (_td(2), "repo:1.1"), (_td(3), "repo:1.2"), (_td(4), "repo:1.2"), (_td(5), "repo:2.0")]
+    # revision 4 re-registered 1.2 for a settings change: rolling back 1.2 goes to 1.1
+    assert release.previous_revision(_td(4), "repo:1.2", revisions) == _td(2)
+    assert release.previous_revision(_td(5), "repo:2.0", revisions) == _td(4)
+    assert release.previous_revision(_td(1), "repo:1.0", revisions) is None
+
+
+@pytest.mark.parametrize("action", ["deploy_idle", "shift", "bake", "wait_stable"])
+def test_scaling_floors_in_flight_keep_both_colours_at_the_live_minimum(action):
+    assert release.scaling_floors(action, {"blue": 90, "green": 10}, 2, 0) == {"blue": 2, "green": 2}
+
+
+@pytest.mark.parametrize("action", ["finish", "rollback", "done", "noop"])
+def test_scaling_floors_once_settled(action):
+    assert release.scaling_floors(action, {"blue": 0, "green": 100}, 3, 1) == {"green": 3, "blue": 1}
