@@ -7,6 +7,7 @@ by :func:`install` before the server starts.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, Callable
 
 # KMS operations that AWS accepts with a key ARN but moto only with a bare key id.
@@ -429,6 +430,428 @@ def fix_wafv2_associations() -> None:
         WAFV2Backend.delete_web_acl = _refuse_deleting_associated_web_acl(WAFV2Backend.delete_web_acl)
 
 
+def _update_replaces_specification(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(self: Any, name: str, _id: str, default_action: Any, rules: Any, description: Any, *args: Any) -> Any:
+        # AWS: UpdateWebACL replaces the whole specification; an omitted Description
+        # clears it and an empty (or omitted) Rules list removes every rule.
+        lock_token = method(self, name, _id, default_action, rules, description or "", *args)
+        if not rules:
+            self.get_web_acl(None, name, _id).rules = []
+        return lock_token
+
+    return _mark_fixed(wrapper)
+
+
+def fix_wafv2_update_web_acl() -> None:
+    """WAFv2 UpdateWebACL: an omitted Description clears it and empty Rules remove every rule
+    (moto keeps the previous description and rules), as AWS replaces the whole specification."""
+    from moto.wafv2.models import WAFV2Backend
+
+    if not _is_fixed(WAFV2Backend.update_web_acl):
+        WAFV2Backend.update_web_acl = _update_replaces_specification(WAFV2Backend.update_web_acl)
+
+
+# --- ECS clusters and task definitions -------------------------------------------
+
+# Service states that keep a cluster from being deleted.
+_ECS_BLOCKING_SERVICE_STATES = ("ACTIVE", "DRAINING")
+
+
+def _ecs_cluster_services(backend: Any, cluster: Any, states: tuple[str, ...]) -> list[Any]:
+    return [
+        service
+        for service in backend.services.values()
+        if service.cluster_name == cluster.name and service.status in states
+    ]
+
+
+def _update_cluster_settings(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    cluster = self.ecs_backend._get_cluster(self._get_param("cluster"))  # pylint: disable=protected-access
+    settings = {setting["name"]: setting for setting in cluster.settings or []}
+    for setting in self._get_param("settings") or []:
+        settings[setting["name"]] = {"name": setting["name"], "value": setting["value"]}
+    cluster.settings = list(settings.values())
+    return ActionResult({"cluster": cluster})
+
+
+def _count_active_services(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def describe_clusters(self: Any, cluster_names: Any) -> Any:
+        clusters, failures = method(self, cluster_names)
+        for cluster in clusters:
+            cluster.active_services_count = len(_ecs_cluster_services(self, cluster, ("ACTIVE",)))
+        return clusters, failures
+
+    return _mark_fixed(describe_clusters)
+
+
+def _refuse_deleting_cluster_with_services(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def delete_cluster(self: Any, cluster_str: str) -> Any:
+        from moto.ecs.exceptions import ECSException
+
+        cluster = self._get_cluster(cluster_str)  # pylint: disable=protected-access
+        if _ecs_cluster_services(self, cluster, _ECS_BLOCKING_SERVICE_STATES):
+            raise ECSException(
+                "ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active."
+            )
+        return method(self, cluster_str)
+
+    return _mark_fixed(delete_cluster)
+
+
+def fix_ecs_clusters() -> None:
+    """ECS clusters as AWS manages them.
+
+    * UpdateClusterSettings changes the named settings (Container Insights) of
+      a cluster (moto answers 500);
+    * DescribeClusters reports ``activeServicesCount`` (moto: always 0);
+    * DeleteCluster fails with ClusterContainsServicesException while the
+      cluster has ACTIVE or DRAINING services (moto marks it INACTIVE).
+    """
+    from moto.ecs.models import EC2ContainerServiceBackend
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    EC2ContainerServiceResponse.update_cluster_settings = _update_cluster_settings
+    if not _is_fixed(EC2ContainerServiceBackend.describe_clusters):
+        EC2ContainerServiceBackend.describe_clusters = _count_active_services(
+            EC2ContainerServiceBackend.describe_clusters
+        )
+    if not _is_fixed(EC2ContainerServiceBackend.delete_cluster):
+        EC2ContainerServiceBackend.delete_cluster = _refuse_deleting_cluster_with_services(
+            EC2ContainerServiceBackend.delete_cluster
+        )
+
+
+def _latest_active_revision(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def describe_task_definition(self: Any, task_definition_str: str) -> Any:
+        from moto.ecs.exceptions import TaskDefinitionNotFoundException
+
+        name = task_definition_str.split("/")[-1]
+        if ":" in name:
+            return method(self, task_definition_str)
+        active = [
+            revision
+            for revision, definition in self.task_definitions.get(name, {}).items()
+            if definition.status == "ACTIVE"
+        ]
+        if not active:
+            raise TaskDefinitionNotFoundException()
+        return self.task_definitions[name][max(active)]
+
+    return _mark_fixed(describe_task_definition)
+
+
+def _task_definition_sort_key(arn: str) -> tuple[str, int]:
+    family, _, revision = arn.rsplit("/", 1)[-1].rpartition(":")
+    return family, int(revision) if revision.isdigit() else 0
+
+
+def _list_task_definitions(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    arns = self.ecs_backend.list_task_definitions(self._get_param("familyPrefix"), self._get_param("status", "ACTIVE"))
+    arns = sorted(arns, key=_task_definition_sort_key, reverse=self._get_param("sort") == "DESC")
+    return ActionResult({"taskDefinitionArns": arns})
+
+
+def fix_ecs_task_definitions() -> None:
+    """ECS task definitions as AWS finds them.
+
+    * DescribeTaskDefinition with a family and no revision returns the latest
+      ACTIVE revision (moto: the latest, even INACTIVE), and fails as for an
+      unknown family when none is ACTIVE;
+    * ListTaskDefinitions sorts by family and revision, and honours
+      ``sort=DESC`` (moto: registration order, ``sort`` ignored).
+    """
+    from moto.ecs.models import EC2ContainerServiceBackend
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    if not _is_fixed(EC2ContainerServiceBackend.describe_task_definition):
+        EC2ContainerServiceBackend.describe_task_definition = _latest_active_revision(
+            EC2ContainerServiceBackend.describe_task_definition
+        )
+    EC2ContainerServiceResponse.list_task_definitions = _list_task_definitions
+
+
+# --- ECS services ----------------------------------------------------------------
+
+# The deployment configuration AWS reports for a service created without one.
+_ECS_DEFAULT_DEPLOYMENT_CONFIGURATION = {
+    "deploymentCircuitBreaker": {"enable": False, "rollback": False},
+    "maximumPercent": 200,
+    "minimumHealthyPercent": 100,
+}
+
+
+def ecs_deployment_configuration(given: Any) -> dict[str, Any]:
+    """The deploymentConfiguration of a new service: what was given over AWS's defaults."""
+    import copy
+
+    configuration = copy.deepcopy(_ECS_DEFAULT_DEPLOYMENT_CONFIGURATION)
+    for key, value in (given or {}).items():
+        if key == "deploymentCircuitBreaker":
+            configuration[key].update(value or {})
+        else:
+            configuration[key] = copy.deepcopy(value)
+    return configuration
+
+
+def _create_service_keeps_settings(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def create_service(self: Any) -> Any:
+        result = method(self)
+        service = self.ecs_backend._get_service(  # pylint: disable=protected-access
+            self._get_param("cluster", "default"), self._get_param("serviceName")
+        )
+        service.deployment_configuration = ecs_deployment_configuration(self._get_param("deploymentConfiguration"))
+        service.enable_execute_command = bool(self._get_param("enableExecuteCommand", False))
+        service.enable_ecs_managed_tags = bool(self._get_param("enableECSManagedTags", False))
+        grace = self._get_param("healthCheckGracePeriodSeconds")
+        if grace is not None:
+            service.health_check_grace_period_seconds = int(grace)
+        return result
+
+    return _mark_fixed(create_service)
+
+
+def _default_security_group_of_subnets(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def _validate_network(self: Any, network: Any) -> Any:
+        from moto.ec2.exceptions import InvalidSubnetIdError
+        from moto.ec2.models import ec2_backends
+
+        awsvpc = network.get("awsvpcConfiguration") or {}
+        if awsvpc.get("subnets") and not awsvpc.get("securityGroups"):
+            # AWS: without securityGroups the tasks get the default group of the subnets' VPC.
+            ec2 = ec2_backends[self._account_id][self.region_name]  # pylint: disable=protected-access
+            groups = []
+            try:
+                default = ec2.get_default_security_group(ec2.get_subnet(awsvpc["subnets"][0]).vpc_id)
+                groups = [default.id] if default else []
+            except InvalidSubnetIdError:
+                pass  # moto's own validation names the missing subnet
+            awsvpc["securityGroups"] = groups
+        return method(self, network)
+
+    return _mark_fixed(_validate_network)
+
+
+def fix_ecs_service_settings() -> None:
+    """ECS CreateService as AWS answers it.
+
+    * ``deploymentConfiguration`` (with AWS's defaults: 100/200 percent,
+      circuit breaker off), ``healthCheckGracePeriodSeconds``,
+      ``enableExecuteCommand`` and ``enableECSManagedTags`` are kept (moto
+      drops all four, although its UpdateService sets them);
+    * an awsvpc configuration without ``securityGroups`` gets the default
+      security group of the VPC (moto answers 500).
+    """
+    from moto.ecs.models import Service
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    if not _is_fixed(EC2ContainerServiceResponse.create_service):
+        EC2ContainerServiceResponse.create_service = _create_service_keeps_settings(
+            EC2ContainerServiceResponse.create_service
+        )
+    if not _is_fixed(Service._validate_network):  # pylint: disable=protected-access
+        Service._validate_network = _default_security_group_of_subnets(  # pylint: disable=protected-access
+            Service._validate_network  # pylint: disable=protected-access
+        )
+
+
+# --- ELBv2 target groups -------------------------------------------------------------
+
+_DEREGISTRATION_DELAY = "deregistration_delay.timeout_seconds"
+# AWS accepts 0-3600 seconds inclusive; moto refuses 3600.
+_DEREGISTRATION_DELAY_MAX = "3600"
+
+
+def _deregistration_delay_up_to_3600(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(self: Any, target_group_arn: str, attributes: dict[str, Any]) -> Any:
+        delay = attributes.get(_DEREGISTRATION_DELAY)
+        if delay is None or str(delay).strip() != _DEREGISTRATION_DELAY_MAX:
+            return method(self, target_group_arn, attributes)
+        # Let moto check everything else (missing group, Lambda group...) with an accepted value.
+        result = method(self, target_group_arn, dict(attributes, **{_DEREGISTRATION_DELAY: "3599"}))
+        self.target_groups[target_group_arn].attributes[_DEREGISTRATION_DELAY] = delay
+        return result
+
+    return _mark_fixed(wrapper)
+
+
+def _modify_target_group_matcher(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(self: Any) -> Any:
+        result = method(self)
+        # moto only applies Matcher.HttpCode, and only to HTTP/HTTPS groups.
+        http_code = self._get_param("Matcher.HttpCode")
+        grpc_code = self._get_param("Matcher.GrpcCode")
+        if http_code is not None or grpc_code is not None:
+            target_group = self.elbv2_backend.target_groups[self._get_param("TargetGroupArn")]
+            target_group.matcher = {"GrpcCode": grpc_code} if grpc_code is not None else {"HttpCode": http_code}
+        return result
+
+    return _mark_fixed(wrapper)
+
+
+def _load_balancers_routing_to(backend: Any, target_group_arn: str) -> list[str]:
+    """The load balancers with a listener or rule that forwards to the target group (each once)."""
+    arns: list[str] = []
+    for load_balancer in backend.load_balancers.values():
+        for listener in load_balancer.listeners.values():
+            for rule in listener.rules.values():
+                for action in rule.actions:
+                    if action.type != "forward":
+                        continue
+                    found = backend._get_target_group_arns_from(action_data=action.data)  # pylint: disable=protected-access
+                    if target_group_arn in found and load_balancer.arn not in arns:
+                        arns.append(load_balancer.arn)
+    return arns
+
+
+def _current_load_balancer_arns(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        # Refreshed before the call: DescribeTargetGroups(LoadBalancerArn=...) filters on them.
+        for target_group in self.target_groups.values():
+            target_group.load_balancer_arns = _load_balancers_routing_to(self, target_group.arn)
+        return method(self, *args, **kwargs)
+
+    return _mark_fixed(wrapper)
+
+
+def fix_elbv2_target_groups() -> None:
+    """ELBv2 target groups as AWS keeps them.
+
+    * ModifyTargetGroupAttributes accepts a deregistration delay of 3600 seconds (moto: 0-3599);
+    * ModifyTargetGroup applies ``Matcher.GrpcCode``, and ``Matcher.HttpCode`` whatever the protocol;
+    * DescribeTargetGroups reports in ``LoadBalancerArns`` the load balancers that forward to the
+      group now (moto keeps them after the listener or the load balancer is deleted, and lists a
+      load balancer once per listener).
+    """
+    from moto.elbv2.models import ELBv2Backend
+    from moto.elbv2.responses import ELBV2Response
+
+    if not _is_fixed(ELBv2Backend.modify_target_group_attributes):
+        ELBv2Backend.modify_target_group_attributes = _deregistration_delay_up_to_3600(
+            ELBv2Backend.modify_target_group_attributes
+        )
+    if not _is_fixed(ELBV2Response.modify_target_group):
+        ELBV2Response.modify_target_group = _modify_target_group_matcher(ELBV2Response.modify_target_group)
+    if not _is_fixed(ELBv2Backend.describe_target_groups):
+        ELBv2Backend.describe_target_groups = _current_load_balancer_arns(ELBv2Backend.describe_target_groups)
+
+
+def _forbid_heading_foreign_buckets(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def head_bucket(self: Any) -> Any:
+        from moto.s3.models import s3_backends
+
+        owner = s3_backends.bucket_accounts.get(self.bucket_name)
+        if owner is not None and owner[1] != self.current_account:
+            # AWS: HeadBucket on a bucket of another account answers a bare 403.
+            return 403, {}, ""
+        return method(self)
+
+    head_bucket.__platform_emulator_fix__ = True  # type: ignore[attr-defined]
+    return head_bucket
+
+
+def fix_s3_head_foreign_bucket() -> None:
+    """S3 HeadBucket: a bucket of another account answers 403 Forbidden, as AWS does when that
+    account grants no access (moto answers 200 as if the bucket were the caller's own)."""
+    from moto.s3.responses import S3Response
+
+    if not getattr(S3Response.head_bucket, "__platform_emulator_fix__", False):
+        S3Response.head_bucket = _forbid_heading_foreign_buckets(S3Response.head_bucket)
+
+
+def _delete_versions_of_suspended_buckets(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def delete_object(self: Any, bucket_name: str, key_name: str, version_id: Any = None, bypass: bool = False) -> Any:
+        bucket = self.get_bucket(bucket_name)
+        if version_id is None or getattr(bucket, "versioning_status", None) != "Suspended":
+            return method(self, bucket_name, key_name, version_id=version_id, bypass=bypass)
+        # moto only honours VersionId on a bucket whose versioning is Enabled: run its
+        # versioned path for this one delete.
+        bucket.versioning_status = "Enabled"
+        try:
+            return method(self, bucket_name, key_name, version_id=version_id, bypass=bypass)
+        finally:
+            bucket.versioning_status = "Suspended"
+
+    delete_object.__platform_emulator_fix__ = True  # type: ignore[attr-defined]
+    return delete_object
+
+
+def fix_s3_delete_versions_of_suspended_buckets() -> None:
+    """S3 DeleteObject / DeleteObjects with a VersionId on a bucket whose versioning is Suspended
+    delete that version only, as AWS does (moto drops every version of the key, and answers 500
+    when one of them is a delete marker)."""
+    from moto.s3.models import S3Backend
+
+    if not getattr(S3Backend.delete_object, "__platform_emulator_fix__", False):
+        S3Backend.delete_object = _delete_versions_of_suspended_buckets(S3Backend.delete_object)
+
+
+# Extended statistics AWS accepts besides percentiles (moto only accepts pNN): trimmed mean,
+# winsorized mean, trimmed count / sum (tm90, tm(10%:90%), TM(0.5:2)...), percentile rank, IQM.
+_NON_PERCENTILE_EXTENDED_STATISTIC = re.compile(
+    r"^(?:(?:tm|wm|tc|ts)(?:\d{1,2}(?:\.\d+)?|100|\((?:\d{1,3}(?:\.\d+)?%)?:(?:\d{1,3}(?:\.\d+)?%)?\))"
+    r"|(?:TM|WM|TC|TS|PR)\((?:-?\d+(?:\.\d+)?)?:(?:-?\d+(?:\.\d+)?)?\)|IQM)$"
+)
+
+
+def _put_metric_alarm_like_aws(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def put_metric_alarm(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("name") in self.alarms:
+            # AWS: "If you are using this operation to update an existing alarm, any tags you
+            # specify in this parameter are ignored" (moto adds them).
+            kwargs["tags"] = None
+        extended = kwargs.get("extended_statistic")
+        if not (isinstance(extended, str) and _NON_PERCENTILE_EXTENDED_STATISTIC.match(extended)):
+            return method(self, *args, **kwargs)
+        kwargs["extended_statistic"] = "p50"
+        alarm = method(self, *args, **kwargs)
+        alarm.extended_statistic = extended
+        return alarm
+
+    put_metric_alarm.__platform_emulator_fix__ = True  # type: ignore[attr-defined]
+    return put_metric_alarm
+
+
+def _delete_alarm_tags(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def delete_alarms(self: Any, alarm_names: list[str]) -> Any:
+        arns = [self.alarms[name].alarm_arn for name in alarm_names if name in self.alarms]
+        result = method(self, alarm_names)
+        for arn in arns:
+            self.tagger.delete_all_tags_for_resource(arn)
+        return result
+
+    delete_alarms.__platform_emulator_fix__ = True  # type: ignore[attr-defined]
+    return delete_alarms
+
+
+def fix_cloudwatch_alarms() -> None:
+    """CloudWatch PutMetricAlarm / DeleteAlarms as AWS: every extended statistic AWS accepts
+    (tm90, wm99, IQM... not only percentiles), Tags ignored when an existing alarm is replaced,
+    and the tags of a deleted alarm deleted with it (moto kept them for the next alarm of that name)."""
+    from moto.cloudwatch.models import CloudWatchBackend
+
+    if not _is_fixed(CloudWatchBackend.put_metric_alarm):
+        CloudWatchBackend.put_metric_alarm = _put_metric_alarm_like_aws(CloudWatchBackend.put_metric_alarm)
+    if not _is_fixed(CloudWatchBackend.delete_alarms):
+        CloudWatchBackend.delete_alarms = _delete_alarm_tags(CloudWatchBackend.delete_alarms)
+
+
 def install() -> None:
     """Apply every correction (idempotent)."""
     global _installed  # pylint: disable=global-statement
@@ -443,4 +866,12 @@ def install() -> None:
     fix_rds_performance_insights()
     fix_rds_managed_secret_rotation()
     fix_wafv2_associations()
+    fix_wafv2_update_web_acl()
+    fix_ecs_clusters()
+    fix_ecs_task_definitions()
+    fix_ecs_service_settings()
+    fix_elbv2_target_groups()
+    fix_s3_head_foreign_bucket()
+    fix_s3_delete_versions_of_suspended_buckets()
+    fix_cloudwatch_alarms()
     _installed = True

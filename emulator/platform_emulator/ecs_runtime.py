@@ -21,6 +21,11 @@ it: it waits for the idle colour to be stable and its targets healthy.
   so a test can fail a colour's health checks.
 
 The emulator sees no traffic, so health is whatever the test says it is.
+
+It also gives application load balancers the attributes AWS reports for a
+new one (moto leaves out access logs, idle timeout, HTTP/2 and the routing
+attributes, which makes ``amazon.aws.elb_application_lb`` fail on a new
+load balancer).
 """
 
 from __future__ import annotations
@@ -220,6 +225,35 @@ def _health_with_override(method: Callable[..., Any]) -> Callable[..., Any]:
     return _mark(wrapper)
 
 
+# What DescribeLoadBalancerAttributes returns for a new application load balancer on AWS.
+APPLICATION_DEFAULT_ATTRIBUTES = {
+    "access_logs.s3.enabled": "false",
+    "access_logs.s3.bucket": "",
+    "access_logs.s3.prefix": "",
+    "deletion_protection.enabled": "false",
+    "idle_timeout.timeout_seconds": "60",
+    "load_balancing.cross_zone.enabled": "true",
+    "routing.http.desync_mitigation_mode": "defensive",
+    "routing.http.drop_invalid_header_fields.enabled": "false",
+    "routing.http.preserve_host_header.enabled": "false",
+    "routing.http.x_amzn_tls_version_and_cipher_suite.enabled": "false",
+    "routing.http.xff_client_port.enabled": "false",
+    "routing.http.xff_header_processing.mode": "append",
+    "routing.http2.enabled": "true",
+    "waf.fail_open.enabled": "false",
+}
+
+
+def _with_application_defaults(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> None:
+        method(self, *args, **kwargs)
+        if self.type == "application":
+            self.attrs = {**APPLICATION_DEFAULT_ATTRIBUTES, **self.attrs, "load_balancing.cross_zone.enabled": "true"}
+
+    return _mark(wrapper)
+
+
 def _wrap(owner: Any, name: str, decorator: Callable[..., Any]) -> None:
     method = getattr(owner, name)
     if not getattr(method, FIX_MARK, False):
@@ -227,14 +261,15 @@ def _wrap(owner: Any, name: str, decorator: Callable[..., Any]) -> None:
 
 
 def install() -> None:
-    """Patch moto's ECS and ELBv2 backends (idempotent)."""
+    """Patch moto's ECS and ELBv2 models (idempotent)."""
     from moto.ecs.models import EC2ContainerServiceBackend
-    from moto.elbv2.models import FakeTargetGroup
+    from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup
 
     _wrap(EC2ContainerServiceBackend, "create_service", _settled_after)
     _wrap(EC2ContainerServiceBackend, "update_service", _settled_after)
     _wrap(EC2ContainerServiceBackend, "delete_service", _targets_released_after)
     _wrap(FakeTargetGroup, "health_for", _health_with_override)
+    _wrap(FakeLoadBalancer, "__init__", _with_application_defaults)
 
 
 def _read_json(environ: WSGIEnviron) -> Any:

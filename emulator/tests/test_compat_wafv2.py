@@ -29,7 +29,7 @@ def test_install_wraps_once():
     compat.install()
     from moto.wafv2.models import WAFV2Backend
 
-    for name in ("associate_web_acl", "delete_web_acl"):
+    for name in ("associate_web_acl", "delete_web_acl", "update_web_acl"):
         method = getattr(WAFV2Backend, name)
         assert getattr(method, "__platform_emulator_fix__", False)
         assert not getattr(method.__wrapped__, "__platform_emulator_fix__", False)
@@ -81,3 +81,68 @@ def test_an_associated_web_acl_cannot_be_deleted():
     waf.disassociate_web_acl(ResourceArn=ALB)
     waf.delete_web_acl(Name="acl-used", Scope="REGIONAL", Id=acl["Id"], LockToken=acl["LockToken"])
     assert waf.list_web_acls(Scope="REGIONAL")["WebACLs"] == []
+
+
+def _rule(name, priority):
+    return {
+        "Name": name,
+        "Priority": priority,
+        "Statement": {"RateBasedStatement": {"Limit": 100, "AggregateKeyType": "IP"}},
+        "Action": {"Block": {}},
+        "VisibilityConfig": {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": name},
+    }
+
+
+@mock_aws
+def test_update_web_acl_replaces_the_whole_specification():
+    waf = boto3.client("wafv2", region_name=REGION)
+    visibility = {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "acl-update"}
+    summary = waf.create_web_acl(
+        Name="acl-update",
+        Scope="REGIONAL",
+        Description="first description",
+        DefaultAction={"Allow": {}},
+        Rules=[_rule("one", 0), _rule("two", 1)],
+        VisibilityConfig=visibility,
+    )["Summary"]
+    token = waf.update_web_acl(
+        Name="acl-update",
+        Scope="REGIONAL",
+        Id=summary["Id"],
+        DefaultAction={"Block": {}},
+        Rules=[_rule("two", 1)],
+        VisibilityConfig=visibility,
+        LockToken=summary["LockToken"],
+    )["NextLockToken"]
+    acl = waf.get_web_acl(Name="acl-update", Scope="REGIONAL", Id=summary["Id"])["WebACL"]
+    assert acl["Description"] == ""
+    assert acl["DefaultAction"] == {"Block": {}}
+    assert [rule["Name"] for rule in acl["Rules"]] == ["two"]
+
+    waf.update_web_acl(
+        Name="acl-update",
+        Scope="REGIONAL",
+        Id=summary["Id"],
+        Description="second description",
+        DefaultAction={"Block": {}},
+        Rules=[],
+        VisibilityConfig=visibility,
+        LockToken=token,
+    )
+    acl = waf.get_web_acl(Name="acl-update", Scope="REGIONAL", Id=summary["Id"])["WebACL"]
+    assert acl["Description"] == "second description"
+    assert acl.get("Rules", []) == []
+
+
+@mock_aws
+def test_update_web_acl_with_a_stale_lock_token_fails():
+    waf = boto3.client("wafv2", region_name=REGION)
+    acl = web_acl(waf, "acl-locked")
+    visibility = {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "acl-locked"}
+    request = dict(
+        Name="acl-locked", Scope="REGIONAL", Id=acl["Id"], DefaultAction={"Allow": {}}, VisibilityConfig=visibility
+    )
+    waf.update_web_acl(LockToken=acl["LockToken"], **request)
+    with pytest.raises(ClientError) as error:
+        waf.update_web_acl(LockToken=acl["LockToken"], **request)
+    assert error.value.response["Error"]["Code"] == "WAFOptimisticLockException"

@@ -159,3 +159,24 @@ def test_endpoint_sets_lists_and_clears_overrides():
 def test_other_paths_pass_through():
     app = ecs_runtime.TargetHealthEndpoint(lambda environ, start_response: [b"passed"])
     assert app({"PATH_INFO": "/"}, lambda *a: None) == [b"passed"]
+
+
+@mock_aws
+def test_application_load_balancers_report_the_aws_default_attributes():
+    ec2 = boto3.client("ec2", region_name=REGION)
+    elb = boto3.client("elbv2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.1.{i}.0/24", AvailabilityZone=f"{REGION}{zone}")["Subnet"]["SubnetId"]
+        for i, zone in enumerate("ab")
+    ]
+    arn = elb.create_load_balancer(Name="alb", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    attributes = {a["Key"]: a["Value"] for a in elb.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]}
+    assert attributes["access_logs.s3.enabled"] == "false"
+    assert attributes["idle_timeout.timeout_seconds"] == "60"
+    assert attributes["routing.http2.enabled"] == "true"
+    assert attributes["load_balancing.cross_zone.enabled"] == "true"
+    elb.modify_load_balancer_attributes(
+        LoadBalancerArn=arn, Attributes=[{"Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true"}])
+    attributes = {a["Key"]: a["Value"] for a in elb.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]}
+    assert attributes["routing.http.drop_invalid_header_fields.enabled"] == "true"
