@@ -156,4 +156,6 @@ def merge_tags(current_tags, tags, purge_tags, as_text=False):
     if as_text:
         to_set = {key: to_text(value) for key, value in to_set.items()}
     result.update(to_set)
-    return result
+    # compare_aws_tags works on sets: give the result one order, so requests
+    # and predictions built from it are the same from run to run.
+    return dict(sorted(result.items()))

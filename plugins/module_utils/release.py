@@ -63,8 +63,12 @@ The *gaining* colour is the one that runs ``target_image`` (or will), the
 2. Settled on another image (weights 100/0 on a colour not running the
    target)::
 
+       idle colour off the target image right after this run deployed it
+       (the deployment circuit breaker rolled it back)
+                                          -> rollback (nothing shifted yet)
        idle colour not on the target image or below the live count
-                                          -> deploy_idle
+                                          -> deploy_idle (a new revision only
+                                             when the image differs)
        idle colour not healthy yet        -> wait_stable
                                              (rollback once wait_expired)
        alarms in ALARM                    -> rollback (nothing shifted yet)
@@ -73,7 +77,7 @@ The *gaining* colour is the one that runs ``target_image`` (or will), the
 3. Mid-shift (both weights > 0, exactly one colour runs the target; a
    release interrupted here continues from the current weight)::
 
-       gaining colour unhealthy or alarms -> rollback (100/0 to the old colour)
+       gaining colour failing or alarms   -> rollback (100/0 to the old colour)
        last_action != "bake"              -> bake at the current weight
        otherwise                          -> shift to the next step above the
                                              current weight
@@ -81,7 +85,10 @@ The *gaining* colour is the one that runs ``target_image`` (or will), the
 4. Shifted, not finished (weights 100/0 on the target colour, the old
    colour still above ``final``)::
 
-       gaining colour unhealthy or alarms -> rollback (100/0 to the old colour)
+       gaining colour failing or alarms   -> rollback (100/0 to the old colour)
+                                             when this run shifted; on a fresh
+                                             run ReleaseError (the old colour
+                                             may be what a rollback left)
        last_action != "bake"              -> bake at 100
        otherwise                          -> finish (old colour to ``final``)
 
@@ -93,11 +100,15 @@ Explicit rollback (:func:`plan_rollback`, the rollback playbook)::
 
     target colour already at 100          -> noop
     target colour runs no task            -> refuse (scaled to zero)
-    target colour not stable or any target not healthy
-                                          -> refuse
-    otherwise                             -> rollback: 100/0 to it, scaled
-                                             up to the other colour's count
-                                             when it was kept warm smaller
+    target colour below the other's count -> deploy_idle (desired count only)
+    target colour not healthy yet         -> wait_stable (refuse once
+                                             wait_expired)
+    otherwise                             -> rollback: 100/0 to it
+
+A colour that takes traffic is *failing* (:func:`in_flight_problem`) when a
+target is unhealthy, none is healthy, or its settled service has fewer
+healthy targets than tasks wanted; tasks still starting (the autoscaler
+scaling out as traffic arrives) are not a failure.
 
 The target colour is the other one when the weights are 100/0; mid-shift
 it must be named.
@@ -109,6 +120,7 @@ the changes to make: ``image`` to register a revision with, ``task_definition``
 to restore, ``desired_count``; an empty dict when nothing changes).
 """
 
+import re
 from copy import deepcopy
 
 COLOURS = ("blue", "green")
@@ -350,8 +362,31 @@ def _rollback(gaining, state, reason):
     return _action(ROLLBACK, gaining, reason, _full_on(other(gaining)), services)
 
 
+def in_flight_problem(colour, state):
+    """Return why a colour that already takes traffic is failing (None when it is fine).
+
+    Stricter than nothing, looser than :func:`is_healthy`: tasks that are still
+    starting (the autoscaler scaling out as traffic arrives) are tolerated;
+    any unhealthy target, no healthy target at all, or a settled service with
+    fewer healthy targets than tasks wanted is a problem.
+    """
+    failing = (
+        state["unhealthy_targets"] > 0
+        or state["healthy_targets"] == 0
+        or state["running_count"] == 0
+        or (state["service_stable"] and state["healthy_targets"] < state["desired_count"])
+    )
+    if not failing:
+        return None
+    return (
+        f"{colour} is failing: service {'stable' if state['service_stable'] else 'not stable'}, "
+        f"{state['running_count']}/{state['desired_count']} tasks running, "
+        f"{state['healthy_targets']} healthy and {state['unhealthy_targets']} unhealthy targets"
+    )
+
+
 def _release_problem(colour, state, alarms):
-    problem = health_problem(colour, state)
+    problem = in_flight_problem(colour, state)
     if problem:
         return problem
     if alarms:
@@ -396,6 +431,14 @@ def plan_release(
             # State 4: all the traffic moved, the old colour not scaled down yet.
             problem = _release_problem(live, live_state, alarms)
             if problem:
+                if last_action is None:
+                    # Nothing was shifted by this run: the old colour may be the
+                    # one a rollback moved away from, so do not send traffic to it.
+                    raise ReleaseError(
+                        f"{target_image} is live on {live} with all the traffic but {problem}; {idle} still runs "
+                        f"{idle_state['desired_count']} tasks. Not finishing the release: investigate, or roll back "
+                        "explicitly (rollback.yml)"
+                    )
                 return _rollback(live, live_state, f"rolling back to {idle}: {problem}")
             if last_action != BAKE:
                 return _action(BAKE, live, f"baking {target_image} on {live} at 100 before scaling {idle} down", weights)
@@ -409,13 +452,22 @@ def plan_release(
 
         # State 2: settled on another image; the idle colour gets the target.
         wanted = live_state["desired_count"]
+        if idle_state["image"] != target_image and last_action in (DEPLOY_IDLE, WAIT_STABLE):
+            # Deployed in this run, and the service is off the image again: the
+            # deployment circuit breaker rolled it back (the tasks did not start).
+            return _rollback(
+                idle, idle_state, f"abandoning the release: ECS rolled the deployment of {target_image} on {idle} back"
+            )
         if idle_state["image"] != target_image or idle_state["desired_count"] < wanted:
+            change = {"desired_count": wanted}
+            if idle_state["image"] != target_image:
+                change["image"] = target_image
             return _action(
                 DEPLOY_IDLE,
                 idle,
                 f"deploying {target_image} on {idle} with {wanted} tasks (as {live})",
                 weights,
-                {idle: {"image": target_image, "desired_count": wanted}},
+                {idle: change},
             )
         problem = health_problem(idle, idle_state)
         if problem:
@@ -455,13 +507,16 @@ def plan_release(
     )
 
 
-def plan_rollback(observation, to_colour=None):
-    """Return the action of an explicit rollback (the rollback playbook).
+def plan_rollback(observation, to_colour=None, wait_expired=False):
+    """Return the next action of an explicit rollback (the rollback playbook).
 
     With weights at 100/0 the traffic goes back to the other colour; while
-    the listener is mid-shift to_colour must be given.  The colour must run a
-    healthy revision (it may be kept warm at fewer tasks: it is scaled to the
-    live colour's count), else the action is ``refuse`` with the reason.
+    the listener is mid-shift to_colour must be given.  The colour must run
+    tasks (a colour scaled to zero is refused).  When it is kept warm with
+    fewer tasks than the colour it takes over from, it is scaled up first
+    (``deploy_idle`` with a desired count only), then awaited
+    (``wait_stable``, refused once wait_expired), and only a healthy colour
+    gets the traffic (``rollback``).
     """
     _check_observation(observation)
     weights = observation["weights"]
@@ -479,24 +534,25 @@ def plan_rollback(observation, to_colour=None):
         return _action(NOOP, to_colour, f"{to_colour} already has all the traffic", weights)
     if state["desired_count"] == 0 or state["running_count"] == 0:
         return _action(REFUSE, to_colour, f"cannot roll back to {to_colour}: it runs no tasks (scaled to zero)", weights)
-    if state["unhealthy_targets"] or not state["service_stable"] or state["healthy_targets"] < state["running_count"]:
-        return _action(
-            REFUSE,
-            to_colour,
-            f"cannot roll back to {to_colour}: service {'stable' if state['service_stable'] else 'not stable'}, "
-            f"{state['healthy_targets']} healthy and {state['unhealthy_targets']} unhealthy targets",
-            weights,
-        )
     wanted = max(state["desired_count"], colours[source]["desired_count"])
-    services = {}
-    if wanted != state["desired_count"]:
-        services[to_colour] = {"desired_count": wanted}
+    if state["desired_count"] < wanted:
+        return _action(
+            DEPLOY_IDLE,
+            to_colour,
+            f"scaling {to_colour} to {wanted} tasks (as {source}) before it takes the traffic",
+            weights,
+            {to_colour: {"desired_count": wanted}},
+        )
+    problem = health_problem(to_colour, state)
+    if problem:
+        if wait_expired:
+            return _action(REFUSE, to_colour, f"cannot roll back to {to_colour}: {problem}", weights)
+        return _action(WAIT_STABLE, to_colour, f"waiting for {to_colour}: {problem}", weights)
     return _action(
         ROLLBACK,
         to_colour,
         f"rolling back to {to_colour} ({state['image']})",
         _full_on(to_colour),
-        services,
     )
 
 
@@ -581,16 +637,34 @@ def previous_revision(current_arn, current_image, revisions):
     return older[0][1] if older else None
 
 
-def scaling_floors(action, weights, live_minimum, idle_minimum):
+def scaling_floors(action, weights, live_minimum, idle_minimum, desired_counts=None):
     """Return the Application Auto Scaling minimum of each colour after an action.
 
-    While a release is in flight (deploy_idle, shift, bake, wait_stable) both
-    colours keep the live minimum so the autoscaler cannot shrink the colour
-    about to take traffic.  Once the traffic is settled (finish, rollback,
-    done) the colour with all of it gets live_minimum and the other one
-    idle_minimum (the warm minimum, or 0).
+    While a release is in flight (deploy_idle, shift, bake, wait_stable) each
+    colour's minimum is its desired count (at least live_minimum): the
+    autoscaler may scale out but not in, so the colour about to take the
+    traffic keeps what it was deployed with.  Once the traffic is settled
+    (finish, rollback, done) the colour with all of it gets live_minimum and
+    the other one idle_minimum (the warm minimum, or 0).
     """
     if action in (DEPLOY_IDLE, SHIFT, BAKE, WAIT_STABLE):
-        return {colour: live_minimum for colour in COLOURS}
+        counts = desired_counts or {}
+        return {colour: max(live_minimum, counts.get(colour, 0)) for colour in COLOURS}
     live = live_colour(weights)
     return {live: live_minimum, other(live): idle_minimum}
+
+
+ECR_IMAGE = re.compile(
+    r"^(?P<account>[0-9]{12})[.]dkr[.]ecr[.](?P<region>[a-z0-9-]+)[.]amazonaws[.]com(?:[.]cn)?/"
+    r"(?P<repository>[a-z0-9][a-z0-9._/-]*):(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$"
+)
+
+
+def ecr_image_reference(image):
+    """Split an ECR image reference ``<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>``.
+
+    Returns a dict with account, region, repository and tag, or None for an
+    image that is not in ECR or is given by digest.
+    """
+    match = ECR_IMAGE.match(image or "")
+    return match.groupdict() if match else None

@@ -57,9 +57,19 @@ def action(name, colour_name, reason, blue_weight, services=None):
 UNHEALTHY = {
     "unhealthy targets": {"unhealthy_targets": 1, "healthy_targets": 3},
     "missing targets": {"healthy_targets": 2},
-    "not stable": {"service_stable": False},
-    "tasks missing": {"running_count": 3},
+    "no healthy target": {"service_stable": False, "healthy_targets": 0},
+    "no task running": {"service_stable": False, "running_count": 0, "healthy_targets": 0},
 }
+# A colour taking traffic while the autoscaler adds tasks: not a reason to roll back.
+SCALING_OUT = {"desired_count": 6, "running_count": 4, "healthy_targets": 4, "service_stable": False}
+
+
+def failing_text(state):
+    return (
+        f"green is failing: service {'stable' if state['service_stable'] else 'not stable'}, "
+        f"{state['running_count']}/{state['desired_count']} tasks running, "
+        f"{state['healthy_targets']} healthy and {state['unhealthy_targets']} unhealthy targets"
+    )
 
 
 def problem_text(state):
@@ -275,13 +285,13 @@ def test_healthy_release_walkthrough():
         pytest.param(
             100, colour(OLD, 4), green(NEW, 0), None,
             action("deploy_idle", "green", f"deploying {NEW} on green with 4 tasks (as blue)", 100,
-                   {"green": {"image": NEW, "desired_count": 4}}),
+                   {"green": {"desired_count": 4}}),
             id="deploy-idle-scales-idle-already-on-image",
         ),
         pytest.param(
             0, colour(NEW, 2), green(OLD, 3), None,
             action("deploy_idle", "blue", f"deploying {NEW} on blue with 3 tasks (as green)", 0,
-                   {"blue": {"image": NEW, "desired_count": 3}}),
+                   {"blue": {"desired_count": 3}}),
             id="deploy-idle-blue",
         ),
         pytest.param(
@@ -359,11 +369,49 @@ def test_finish_to_zero_and_custom_steps():
 @pytest.mark.parametrize("last_action", ["shift", "bake", None])
 def test_unhealthy_at_each_step_rolls_back(kind, blue_weight, last_action):
     state = green(NEW, 4, **UNHEALTHY[kind])
-    result = release.plan_release(obs(blue_weight, colour(OLD, 4), state), NEW, last_action=last_action)
+    observation = obs(blue_weight, colour(OLD, 4), state)
+    if blue_weight == 0 and last_action is None:
+        # All the traffic is on green and this run shifted nothing: blue may be the colour
+        # a rollback moved away from, so the planner refuses instead of sending traffic there.
+        with pytest.raises(release.ReleaseError, match="Not finishing the release: investigate, or roll back"):
+            release.plan_release(observation, NEW, last_action=last_action)
+        return
+    result = release.plan_release(observation, NEW, last_action=last_action)
     assert result == action(
-        "rollback", "green", f"rolling back to blue: {problem_text(state)}", 100,
+        "rollback", "green", f"rolling back to blue: {failing_text(state)}", 100,
         {"green": {"task_definition": TD_GREEN_PREV}},
     )
+
+
+@pytest.mark.parametrize("blue_weight", [90, 50, 0], ids=["at-10", "at-50", "at-100"])
+def test_scaling_out_while_taking_traffic_is_not_a_failure(blue_weight):
+    state = green(NEW, **SCALING_OUT)
+    result = release.plan_release(obs(blue_weight, colour(OLD, 4), state), NEW, last_action="shift")
+    assert result["action"] == "bake"
+
+
+def test_live_image_failing_with_the_old_colour_up_is_not_rolled_back_blindly():
+    # After rollback.yml moved traffic back to blue, green (the bad image) keeps its tasks.
+    # Releasing blue's image again while an alarm fires must not send the traffic to green.
+    observation = obs(100, colour(NEW, 4), colour(OLD, 4, task_definition=TD_GREEN), alarms=ALARMS)
+    with pytest.raises(release.ReleaseError, match="Not finishing the release"):
+        release.plan_release(observation, NEW)
+
+
+def test_circuit_breaker_rollback_of_the_idle_colour_abandons_the_release():
+    # deploy_idle put green on NEW; ECS's circuit breaker put it back on OLD.
+    observation = obs(100, colour(OLD, 4), green(OLD, 4))
+    for last_action in ("deploy_idle", "wait_stable"):
+        result = release.plan_release(observation, NEW, last_action=last_action)
+        assert result["action"] == "rollback" and result["weights"] == {"blue": 100, "green": 0}
+        assert "ECS rolled the deployment" in result["reason"]
+    # On a fresh run the same observation is simply a release to deploy.
+    assert release.plan_release(observation, NEW)["action"] == "deploy_idle"
+
+
+def test_deploy_idle_only_scales_a_colour_already_on_the_image():
+    observation = obs(100, colour(OLD, 4), green(NEW, 2))
+    assert release.plan_release(observation, NEW)["services"] == {"green": {"desired_count": 4}}
 
 
 @pytest.mark.parametrize("blue_weight", [90, 50, 0], ids=["at-10", "at-50", "at-100"])
@@ -378,7 +426,7 @@ def test_alarm_firing_rolls_back(blue_weight):
 def test_rollback_without_previous_revision_only_moves_traffic():
     state = green(NEW, 4, unhealthy_targets=4, healthy_targets=0, previous=None)
     assert release.plan_release(obs(50, green_state=state), NEW) == action(
-        "rollback", "green", f"rolling back to blue: {problem_text(state)}", 100
+        "rollback", "green", f"rolling back to blue: {failing_text(state)}", 100
     )
 
 
@@ -505,8 +553,14 @@ def test_plan_release_invalid_input(kwargs, message):
     [
         pytest.param(
             0, colour(OLD, 2), green(NEW, 4), None,
-            action("rollback", "blue", f"rolling back to blue ({OLD})", 100, {"blue": {"desired_count": 4}}),
-            id="back-to-warm-blue-scales-it-up",
+            action("deploy_idle", "blue", "scaling blue to 4 tasks (as green) before it takes the traffic", 0,
+                   {"blue": {"desired_count": 4}}),
+            id="back-to-warm-blue-scales-it-up-first",
+        ),
+        pytest.param(
+            0, colour(OLD, 4), green(NEW, 4), None,
+            action("rollback", "blue", f"rolling back to blue ({OLD})", 100),
+            id="back-to-blue-once-scaled",
         ),
         pytest.param(
             100, colour(NEW, 4), green(OLD, 4), None,
@@ -529,19 +583,28 @@ def test_plan_release_invalid_input(kwargs, message):
             id="refuse-scaled-to-zero",
         ),
         pytest.param(
-            0, colour(OLD, 2, unhealthy_targets=1, healthy_targets=1), green(NEW, 4), None,
-            action("refuse", "blue", "cannot roll back to blue: service stable, 1 healthy and 1 unhealthy targets", 0),
-            id="refuse-unhealthy",
+            0, colour(OLD, 4, unhealthy_targets=1, healthy_targets=3), green(NEW, 4), None,
+            action("wait_stable", "blue", "waiting for blue: blue is not healthy: service stable, 4/4 tasks running, "
+                   "3 healthy and 1 unhealthy targets", 0),
+            id="waits-for-unhealthy",
         ),
         pytest.param(
-            0, colour(OLD, 2, service_stable=False), green(NEW, 4), None,
-            action("refuse", "blue", "cannot roll back to blue: service not stable, 2 healthy and 0 unhealthy targets", 0),
-            id="refuse-not-stable",
+            0, colour(OLD, 4, service_stable=False), green(NEW, 4), None,
+            action("wait_stable", "blue", "waiting for blue: blue is not healthy: service not stable, 4/4 tasks running, "
+                   "4 healthy and 0 unhealthy targets", 0),
+            id="waits-for-not-stable",
         ),
     ],
 )
 def test_plan_rollback(blue_weight, blue, green_state, to_colour, expected):
     assert release.plan_rollback(obs(blue_weight, blue, green_state), to_colour) == expected
+
+
+def test_plan_rollback_refuses_a_colour_that_never_gets_healthy():
+    observation = obs(0, colour(OLD, 4, unhealthy_targets=4, healthy_targets=0), green(NEW, 4))
+    result = release.plan_rollback(observation, wait_expired=True)
+    assert result["action"] == "refuse" and result["weights"] == {"blue": 0, "green": 100}
+    assert result["reason"].startswith("cannot roll back to blue: blue is not healthy")
 
 
 def test_plan_rollback_mid_shift_needs_colour():
@@ -634,10 +697,21 @@ def test_previous_revision_skips_revisions_with_the_same_image():
 
 
 @pytest.mark.parametrize("action", ["deploy_idle", "shift", "bake", "wait_stable"])
-def test_scaling_floors_in_flight_keep_both_colours_at_the_live_minimum(action):
+def test_scaling_floors_in_flight_freeze_scale_in(action):
     assert release.scaling_floors(action, {"blue": 90, "green": 10}, 2, 0) == {"blue": 2, "green": 2}
+    counts = {"blue": 6, "green": 1}
+    assert release.scaling_floors(action, {"blue": 90, "green": 10}, 2, 0, counts) == {"blue": 6, "green": 2}
 
 
 @pytest.mark.parametrize("action", ["finish", "rollback", "done", "noop"])
 def test_scaling_floors_once_settled(action):
     assert release.scaling_floors(action, {"blue": 0, "green": 100}, 3, 1) == {"green": 3, "blue": 1}
+
+
+def test_ecr_image_reference():
+    image = "123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/ecr-payments-app-dev:1.4.2"
+    assert release.ecr_image_reference(image) == {
+        "account": "123456789012", "region": "ap-southeast-1", "repository": "ecr-payments-app-dev", "tag": "1.4.2",
+    }
+    assert release.ecr_image_reference("public.ecr.aws/xray/aws-xray-daemon:3.3.13") is None
+    assert release.ecr_image_reference("123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:" + "a" * 64) is None
