@@ -107,9 +107,42 @@ def _backup_verification_leftovers(emulator, env_suffix: str) -> dict:
     }
 
 
+def _compute_edge_leftovers(emulator, env_suffix: str) -> dict:
+    ecs = emulator.client("ecs")
+    clusters = [c for c in ecs.list_clusters()["clusterArns"] if env_suffix in c]
+    active_clusters = [c["clusterName"] for c in ecs.describe_clusters(clusters=clusters)["clusters"]
+                       if c["status"] == "ACTIVE"] if clusters else []
+    services = []
+    for cluster in clusters:
+        arns = ecs.list_services(cluster=cluster)["serviceArns"]
+        if arns:
+            services += [s["serviceName"] for s in ecs.describe_services(cluster=cluster, services=arns)["services"]
+                         if s["status"] == "ACTIVE"]
+    elbv2 = emulator.client("elbv2")
+    waf = emulator.client("wafv2")
+    scaling = emulator.client("application-autoscaling")
+    return {
+        "ecr_repositories": [r["repositoryName"] for r in emulator.client("ecr").describe_repositories()["repositories"]
+                             if env_suffix in r["repositoryName"]],
+        "ecs_clusters": active_clusters,
+        "ecs_services": services,
+        "task_definitions": [arn for arn in ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"]
+                             if env_suffix in arn],
+        "scalable_targets": [t["ResourceId"] for t in scaling.describe_scalable_targets(ServiceNamespace="ecs")[
+            "ScalableTargets"] if env_suffix in t["ResourceId"]],
+        "load_balancers": [lb["LoadBalancerName"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]
+                           if env_suffix in lb["LoadBalancerName"]],
+        "target_groups": [g["TargetGroupName"] for g in elbv2.describe_target_groups()["TargetGroups"]
+                          if env_suffix in g["TargetGroupName"]],
+        "web_acls": [a["Name"] for a in waf.list_web_acls(Scope="REGIONAL")["WebACLs"] if env_suffix in a["Name"]],
+        "s3_buckets": [b["Name"] for b in emulator.client("s3").list_buckets()["Buckets"] if env_suffix in b["Name"]],
+    }
+
+
 def leftovers(emulator, env_suffix: str) -> dict:
     """Everything of this env_suffix still present in the emulator, by kind."""
     found = {}
+    found.update(_compute_edge_leftovers(emulator, env_suffix))
     found.update(_network_leftovers(emulator, env_suffix))
     found.update(_data_leftovers(emulator, env_suffix))
     found.update(_backup_verification_leftovers(emulator, env_suffix))
@@ -381,3 +414,202 @@ def assert_backup_verification_state(emulator, env_suffix: str, cluster: dict) -
     assert metrics == {("AWS/Lambda", "Errors"), ("Payments/BackupVerification", "BackupVerified")}
     for alarm in alarms.values():
         assert alarm["AlarmActions"] == [topic_arn] and alarm["OKActions"] == [topic_arn]
+
+
+def listener_weights(emulator, env_suffix: str) -> dict:
+    """The blue/green weights of the forwarding listener, read back."""
+    elbv2 = emulator.client("elbv2")
+    (alb,) = elbv2.describe_load_balancers(Names=["alb-payments-%s" % env_suffix])["LoadBalancers"]
+    listeners = elbv2.describe_listeners(LoadBalancerArn=alb["LoadBalancerArn"])["Listeners"]
+    (forwarding,) = [listener for listener in listeners if listener["DefaultActions"][0]["Type"] == "forward"]
+    groups = {g["TargetGroupArn"]: g["TargetGroupName"] for g in elbv2.describe_target_groups()["TargetGroups"]}
+    weights = {}
+    for group in forwarding["DefaultActions"][0]["ForwardConfig"]["TargetGroups"]:
+        colour = groups[group["TargetGroupArn"]].split("-")[2]
+        weights[colour] = group["Weight"]
+    return weights
+
+
+def colour_services(emulator, env_suffix: str) -> dict:
+    """Per colour: the service's task definition, image of the app container and desired count."""
+    ecs = emulator.client("ecs")
+    cluster = "ecs-payments-%s" % env_suffix
+    names = {colour: "svc-payments-%s-%s" % (colour, env_suffix) for colour in ("blue", "green")}
+    services = {s["serviceName"]: s for s in ecs.describe_services(cluster=cluster, services=list(names.values()))["services"]}
+    result = {}
+    for colour, name in names.items():
+        service = services[name]
+        definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
+        (app,) = [c for c in definition["containerDefinitions"] if c["name"] == "app"]
+        result[colour] = {
+            "task_definition": service["taskDefinition"],
+            "revision": definition["revision"],
+            "image": app["image"],
+            "desired_count": service["desiredCount"],
+        }
+    return result
+
+
+def scaling_minimums(emulator, env_suffix: str) -> dict:
+    targets = emulator.client("application-autoscaling").describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
+    return {t["ResourceId"].rsplit("/", 1)[1].split("-")[2]: t["MinCapacity"]
+            for t in targets if t["ResourceId"].endswith("-" + env_suffix)}
+
+
+def assert_edge_state(emulator, env_suffix: str, network: dict) -> dict:
+    """R40-R41 read back: the load balancer, its listener, target groups, access logs and WAF."""
+    elbv2 = emulator.client("elbv2")
+    (alb,) = elbv2.describe_load_balancers(Names=["alb-payments-%s" % env_suffix])["LoadBalancers"]
+    assert alb["Scheme"] == "internet-facing" and alb["Type"] == "application"
+    assert sorted(z["SubnetId"] for z in alb["AvailabilityZones"]) == sorted(network["public_subnets"])
+    assert alb["SecurityGroups"] == [network["web_sg"]]
+    attributes = {a["Key"]: a["Value"] for a in elbv2.describe_load_balancer_attributes(
+        LoadBalancerArn=alb["LoadBalancerArn"])["Attributes"]}
+    assert attributes["routing.http.drop_invalid_header_fields.enabled"] == "true"
+    assert attributes["routing.http2.enabled"] == "true"
+    assert attributes["deletion_protection.enabled"] == "false"
+    assert attributes["access_logs.s3.enabled"] == "true"
+    bucket = attributes["access_logs.s3.bucket"]
+    assert bucket.startswith("s3-payments-alb-logs-") and bucket.endswith("-" + env_suffix)
+
+    # The bucket: encrypted, private, expiring, writable by the ELB log delivery only under the prefix, TLS only.
+    s3 = emulator.client("s3")
+    rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert all(block.values()) and len(block) == 4
+    lifecycle = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert any(r.get("Expiration", {}).get("Days") == RETENTION_7_YEARS for r in lifecycle)
+    policy = policy_document(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    statements = {st["Sid"]: st for st in policy["Statement"]}
+    assert statements["AllowLoadBalancerAccessLogs"]["Action"] == "s3:PutObject"
+    assert statements["AllowLoadBalancerAccessLogs"]["Resource"].endswith("/alb/AWSLogs/%s/*" % emulator_account(emulator))
+    assert statements["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+    # Target groups: ip targets on the app port, /health.
+    groups = {g["TargetGroupName"]: g for g in elbv2.describe_target_groups()["TargetGroups"]}
+    for colour in ("blue", "green"):
+        group = groups["tg-payments-%s-%s" % (colour, env_suffix)]
+        assert group["TargetType"] == "ip" and group["Port"] == 8080 and group["HealthCheckPath"] == "/health"
+        assert group["VpcId"] == network["vpc_id"]
+
+    # Without a certificate: one HTTP listener forwarding to both colours with weights, stickiness explicit.
+    (listener,) = elbv2.describe_listeners(LoadBalancerArn=alb["LoadBalancerArn"])["Listeners"]
+    assert listener["Protocol"] == "HTTP" and listener["Port"] == 80
+    forward = listener["DefaultActions"][0]["ForwardConfig"]
+    assert len(forward["TargetGroups"]) == 2
+    assert listener_weights(emulator, env_suffix) == {"blue": 100, "green": 0}
+
+    # WAF: associated with the load balancer, SQL keywords (URL decode + lowercase), SQLi, XSS, rate limit, logging.
+    waf = emulator.client("wafv2")
+    acl_summary = waf.get_web_acl_for_resource(ResourceArn=alb["LoadBalancerArn"])["WebACL"]
+    assert acl_summary["Name"] == "waf-payments-%s" % env_suffix
+    rules = {r["Name"]: r for r in acl_summary["Rules"]}
+    sql = rules["block-sql-keywords"]["Statement"]["RegexMatchStatement"]
+    assert sql["FieldToMatch"] == {"AllQueryArguments": {}}
+    assert [t["Type"] for t in sorted(sql["TextTransformations"], key=lambda t: t["Priority"])] == ["URL_DECODE", "LOWERCASE"]
+    assert "select" in sql["RegexString"]
+    assert "Block" in rules["block-sql-keywords"]["Action"]
+    managed = {r["Statement"]["ManagedRuleGroupStatement"]["Name"] for r in rules.values()
+               if "ManagedRuleGroupStatement" in r["Statement"]}
+    assert managed == {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"}
+    xss = [r for r in rules.values() if "XssMatchStatement" in r["Statement"]]
+    assert sorted(next(iter(r["Statement"]["XssMatchStatement"]["FieldToMatch"])) for r in xss) == ["Body", "QueryString"]
+    rate = [r for r in rules.values() if "RateBasedStatement" in r["Statement"]]
+    assert rate and rate[0]["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    logging = waf.get_logging_configuration(ResourceArn=acl_summary["ARN"])["LoggingConfiguration"]
+    waf_group = "aws-waf-logs-payments-%s" % env_suffix
+    assert [d.rsplit(":log-group:", 1)[1] for d in logging["LogDestinationConfigs"]] == [waf_group]
+    group = log_group(emulator, waf_group)
+    assert group["retentionInDays"] == RETENTION_7_YEARS and group["kmsKeyId"]
+
+    # The release-gating alarms page the alerts topic.
+    alarms = {a["AlarmName"]: a for a in emulator.client("cloudwatch").describe_alarms(
+        AlarmNamePrefix="alarm-payments-alb-")["MetricAlarms"] if a["AlarmName"].endswith("-" + env_suffix)}
+    assert len(alarms) == 2
+    for alarm in alarms.values():
+        assert alarm["AlarmActions"] and alarm["AlarmActions"][0].endswith(":sns-payments-alerts-%s" % env_suffix)
+    return alb
+
+
+def emulator_account(emulator) -> str:
+    return emulator.client("sts").get_caller_identity()["Account"]
+
+
+def assert_compute_state(emulator, env_suffix: str, network: dict, cluster: dict) -> None:
+    """R30-R33 read back: repository, cluster, task definitions, services and autoscaling."""
+    ecr = emulator.client("ecr")
+    (repository,) = ecr.describe_repositories(repositoryNames=["ecr-payments-app-%s" % env_suffix])["repositories"]
+    assert repository["imageTagMutability"] == "IMMUTABLE"
+    assert repository["imageScanningConfiguration"]["scanOnPush"] is True
+    assert repository["encryptionConfiguration"]["encryptionType"] == "KMS"
+    lifecycle = json.loads(ecr.get_lifecycle_policy(repositoryName=repository["repositoryName"])["lifecyclePolicyText"])
+    assert {r["selection"]["tagStatus"] for r in lifecycle["rules"]} == {"untagged", "any"}
+
+    ecs = emulator.client("ecs")
+    (ecs_cluster,) = ecs.describe_clusters(clusters=["ecs-payments-%s" % env_suffix], include=["SETTINGS"])["clusters"]
+    assert {"name": "containerInsights", "value": "enabled"} in ecs_cluster["settings"]
+
+    services = ecs.describe_services(cluster=ecs_cluster["clusterArn"], services=[
+        "svc-payments-blue-%s" % env_suffix, "svc-payments-green-%s" % env_suffix])["services"]
+    assert len(services) == 2
+    groups = {g["TargetGroupName"]: g["TargetGroupArn"] for g in emulator.client("elbv2").describe_target_groups()["TargetGroups"]}
+    secret_arn = cluster["MasterUserSecret"]["SecretArn"]
+    iam = emulator.client("iam")
+    for service in services:
+        colour = service["serviceName"].split("-")[2]
+        network_config = service["networkConfiguration"]["awsvpcConfiguration"]
+        assert sorted(network_config["subnets"]) == sorted(network["private_subnets"])
+        assert network_config["securityGroups"] == [network["app_sg"]]
+        assert network_config["assignPublicIp"] == "DISABLED"
+        assert service["launchType"] == "FARGATE"
+        assert service["deploymentConfiguration"]["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+        (balancer,) = service["loadBalancers"]
+        assert balancer["targetGroupArn"] == groups["tg-payments-%s-%s" % (colour, env_suffix)]
+        assert balancer["containerName"] == "app" and balancer["containerPort"] == 8080
+
+        definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
+        assert definition["requiresCompatibilities"] == ["FARGATE"] and definition["networkMode"] == "awsvpc"
+        assert (definition["cpu"], definition["memory"]) == ("1024", "2048")
+        containers = {c["name"]: c for c in definition["containerDefinitions"]}
+        assert set(containers) == {"app", "xray-daemon"}
+        app = containers["app"]
+        assert app["image"] == "%s:1.0.0" % repository["repositoryUri"]
+        environment = {e["name"]: e["value"] for e in app["environment"]}
+        assert environment["PGSSLMODE"] == "verify-full" and environment["DB_HOST"] == cluster["Endpoint"]
+        assert not any(secret_word in name for name in environment for secret_word in ("PASSWORD", "USERNAME"))
+        assert {s["name"]: s["valueFrom"] for s in app["secrets"]} == {
+            "DB_USERNAME": secret_arn + ":username::", "DB_PASSWORD": secret_arn + ":password::"}
+        assert app["readonlyRootFilesystem"] is True and app["user"] == "10001:10001"
+        assert app["logConfiguration"]["logDriver"] == "awslogs"
+        assert app["logConfiguration"]["options"]["awslogs-group"] == "/ecs/payments-%s" % env_suffix
+        assert app["healthCheck"]["command"][0] == "CMD-SHELL"
+
+        # Execution and task roles: separate, least privilege, no wildcard grants.
+        execution_role = definition["executionRoleArn"].rsplit("/", 1)[1]
+        task_role = definition["taskRoleArn"].rsplit("/", 1)[1]
+        assert execution_role != task_role
+        for role in (execution_role, task_role):
+            for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+                document = policy_document(iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"])
+                assert wildcard_grants(document) == [], (role, document)
+        execution = policy_document(iam.get_role_policy(RoleName=execution_role, PolicyName="ecs-execution")["PolicyDocument"])
+        by_sid = {st["Sid"]: st for st in execution["Statement"]}
+        assert by_sid["PullFromThisRepository"]["Resource"] == repository["repositoryArn"]
+        assert by_sid["ReadTheApplicationSecrets"]["Resource"] == [secret_arn]
+
+    group = log_group(emulator, "/ecs/payments-%s" % env_suffix)
+    assert group["retentionInDays"] == RETENTION_7_YEARS and group["kmsKeyId"]
+
+    # Autoscaling: blue (live) at least 2, both colours track CPU 70 and memory 80.
+    scaling = emulator.client("application-autoscaling")
+    targets = {t["ResourceId"]: t for t in scaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
+               if t["ResourceId"].endswith("-" + env_suffix)}
+    assert targets["service/ecs-payments-%s/svc-payments-blue-%s" % (env_suffix, env_suffix)]["MinCapacity"] >= 2
+    assert {t["MaxCapacity"] for t in targets.values()} == {24}
+    policies = scaling.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
+    for resource_id in targets:
+        tracked = {p["TargetTrackingScalingPolicyConfiguration"]["PredefinedMetricSpecification"]["PredefinedMetricType"]:
+                   p["TargetTrackingScalingPolicyConfiguration"]["TargetValue"]
+                   for p in policies if p["ResourceId"] == resource_id}
+        assert tracked == {"ECSServiceAverageCPUUtilization": 70.0, "ECSServiceAverageMemoryUtilization": 80.0}

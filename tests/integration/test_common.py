@@ -69,7 +69,7 @@ def test_built_collection_installs_and_runs_its_playbooks(tmp_path, emulator):
         cwd=tmp_path,
     )
     installed = install_dir / "ansible_collections" / "fintech" / "payment_platform"
-    for role in ("common", "network", "database", "backup_verification"):
+    for role in ("common", "network", "database", "backup_verification", "edge", "compute"):
         assert (installed / "roles" / role / "meta" / "argument_specs.yml").is_file(), role
     # The Lambda source travels with the collection: the role packs it from there.
     assert (installed / "files" / "lambda" / "backup_verification" / "handler.py").is_file()
@@ -82,7 +82,8 @@ def test_built_collection_installs_and_runs_its_playbooks(tmp_path, emulator):
         PATH=BIN + os.pathsep + os.environ.get("PATH", ""),
     )
     inventory = os.path.join(ROOT, "inventories", "local")
-    for playbook in ("site", "teardown", "network", "database", "backup_verification"):
+    for playbook in ("site", "teardown", "network", "database", "backup_verification", "edge", "compute", "release",
+                     "rollback"):
         proc = subprocess.run(
             [os.path.join(BIN, "ansible-playbook"), "-i", inventory, "fintech.payment_platform.%s" % playbook,
              "--syntax-check"],

@@ -1,5 +1,5 @@
-"""The platform end to end (network, data, backup verification): check, apply,
-idempotency, state read back, no secret in any output, teardown."""
+"""The platform end to end (network, data, backup verification, edge, compute):
+check, apply, idempotency, state read back, no secret in any output, teardown."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import os
 from platform_state import (
     EMULATOR_MASTER_PASSWORD,
     assert_backup_verification_state,
+    assert_compute_state,
     assert_database_state,
+    assert_edge_state,
     assert_network_state,
     leftovers,
 )
@@ -46,6 +48,13 @@ def test_platform_lifecycle(emulator, run_playbook, env_suffix):
     assert outputs["db_connection"]["ca_bundle_url"] == (
         "https://truststore.pki.rds.amazonaws.com/%s/%s-bundle.pem" % (emulator.region, emulator.region))
     assert outputs["alerts_topic_arn"].endswith(":sns-payments-alerts-" + env_suffix)
+    network = network_of(outputs)
+    alb = assert_edge_state(emulator, env_suffix, network)
+    assert_compute_state(emulator, env_suffix, network, cluster)
+    assert outputs["alb_dns_name"] == alb["DNSName"]
+    assert outputs["live_colour"] == "blue"
+    assert outputs["ecr_repository_uri"].endswith("/ecr-payments-app-" + env_suffix)
+    assert any("no edge_certificate_arn is set" in line for line in apply.output.splitlines())
 
     # 3. --check --diff on the converged environment: nothing to change.
     recheck = run_playbook("site.yml", env_suffix, check=True, diff=True)
@@ -62,7 +71,7 @@ def test_platform_lifecycle(emulator, run_playbook, env_suffix):
     assert calls["mutating"] == 0, [c for c in calls["calls"] if c["mutating"]]
 
     # Each tier also runs alone, finding the others by name: still nothing to change.
-    for playbook in ("database.yml", "backup_verification.yml"):
+    for playbook in ("database.yml", "backup_verification.yml", "edge.yml", "compute.yml"):
         alone = run_playbook(playbook, env_suffix)
         assert_converged(alone)
         assert alone.changed == 0, (playbook, alone.changed_tasks())
@@ -77,14 +86,26 @@ def test_platform_lifecycle(emulator, run_playbook, env_suffix):
     assert down_again.changed == 0, down_again.changed_tasks()
 
 
+def network_of(outputs: dict) -> dict:
+    return {
+        "vpc_id": outputs["vpc_id"],
+        "public_subnets": outputs["subnet_ids"]["public"],
+        "private_subnets": outputs["subnet_ids"]["private"],
+        "web_sg": outputs["security_group_ids"]["web"],
+        "app_sg": outputs["security_group_ids"]["app"],
+    }
+
+
 def test_tiers_alone_name_the_missing_tier(run_playbook, env_suffix):
     database = run_playbook("database.yml", env_suffix)
     assert database.rc != 0
     assert any("network tier of env_suffix '%s' was not found" % env_suffix in f for f in database.failures), \
         database.failures
-    backup = run_playbook("backup_verification.yml", env_suffix)
-    assert backup.rc != 0
-    assert any("tier of env_suffix '%s' was not found" % env_suffix in f for f in backup.failures), backup.failures
+    for playbook in ("backup_verification.yml", "edge.yml", "compute.yml"):
+        alone = run_playbook(playbook, env_suffix)
+        assert alone.rc != 0
+        assert any("network tier of env_suffix '%s' was not found" % env_suffix in f for f in alone.failures), \
+            (playbook, alone.failures)
 
 
 def test_bad_data_tier_settings_fail_before_any_aws_call(emulator, run_playbook, env_suffix):
