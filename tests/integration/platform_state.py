@@ -543,6 +543,8 @@ def assert_compute_state(emulator, env_suffix: str, network: dict, cluster: dict
     assert repository["imageTagMutability"] == "IMMUTABLE"
     assert repository["imageScanningConfiguration"]["scanOnPush"] is True
     assert repository["encryptionConfiguration"]["encryptionType"] == "KMS"
+    tags = {t["Key"]: t["Value"] for t in ecr.list_tags_for_resource(resourceArn=repository["repositoryArn"])["tags"]}
+    assert tags["Environment"] == env_suffix and tags["Tier"] == "compute", tags
     lifecycle = json.loads(ecr.get_lifecycle_policy(repositoryName=repository["repositoryName"])["lifecyclePolicyText"])
     assert {r["selection"]["tagStatus"] for r in lifecycle["rules"]} == {"untagged", "any"}
 
